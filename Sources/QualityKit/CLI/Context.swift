@@ -1,0 +1,87 @@
+import Foundation
+
+/// Everything a command may touch outside itself: output sinks, environment,
+/// whether the streams are terminals, and file access. Tests run every command
+/// in-process with a context that captures output.
+public struct CLIContext: Sendable {
+    public enum Stream: Sendable { case stdout, stderr }
+
+    public var environment: [String: String]
+    public var stdoutIsTerminal: Bool
+    public var stderrIsTerminal: Bool
+    public var write: @Sendable (Stream, String) -> Void
+    /// Opens a file (or `-` for standard input) as a chunk stream.
+    public var open: @Sendable (String) throws -> ChunkReader
+    /// Writes a whole file (for `--output` and the GitHub step summary).
+    public var writeFile: @Sendable (String, String, Bool) throws -> Void
+
+    public init(
+        environment: [String: String],
+        stdoutIsTerminal: Bool = false,
+        stderrIsTerminal: Bool = false,
+        write: @escaping @Sendable (Stream, String) -> Void,
+        open: @escaping @Sendable (String) throws -> ChunkReader = { try FileChunkReader(path: $0) },
+        writeFile: @escaping @Sendable (String, String, Bool) throws -> Void = CLIContext.writeToDisk
+    ) {
+        self.environment = environment
+        self.stdoutIsTerminal = stdoutIsTerminal
+        self.stderrIsTerminal = stderrIsTerminal
+        self.write = write
+        self.open = open
+        self.writeFile = writeFile
+    }
+
+    /// Writes `text` to `path`, appending when asked.
+    public static func writeToDisk(path: String, text: String, append: Bool) throws {
+        let data = Data(text.utf8)
+        if append, FileManager.default.fileExists(atPath: path) {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: data)
+        } else {
+            try data.write(to: URL(fileURLWithPath: path))
+        }
+    }
+
+    func out(_ text: String) { write(.stdout, text) }
+    func err(_ text: String) { write(.stderr, text) }
+
+    /// Colour only on a terminal, and never when NO_COLOR is set.
+    func useColor(on stream: Stream) -> Bool {
+        if let v = environment["NO_COLOR"], !v.isEmpty { return false }
+        return stream == .stdout ? stdoutIsTerminal : stderrIsTerminal
+    }
+
+    /// Chinese when LC_ALL, LC_MESSAGES or LANG starts with `zh`.
+    var defaultLanguage: Language {
+        for name in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let v = environment[name], !v.isEmpty {
+                return v.lowercased().hasPrefix("zh") ? .zh : .en
+            }
+        }
+        return .en
+    }
+
+    var terminalWidth: Int {
+        if let c = environment["COLUMNS"], let n = Int(c), n >= 40 { return n }
+        return 120
+    }
+}
+
+/// The language of labels, status words and headings.
+public enum Language: String, Sendable, CaseIterable {
+    case zh, en
+
+    func pick(_ zh: String, _ en: String) -> String { self == .zh ? zh : en }
+}
+
+/// Exit codes, one meaning each (README "Exit codes").
+public enum ExitStatus: Int32, Sendable {
+    /// Success: no errors (check), no differences (diff).
+    case success = 0
+    /// The tool ran and the answer is no: errors found (check), differences found (diff).
+    case problems = 1
+    /// Usage error, or input the tool cannot use at all.
+    case failure = 2
+}

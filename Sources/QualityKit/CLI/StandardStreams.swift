@@ -1,0 +1,50 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one writer for the process's stdout and stderr: stdout is buffered and
+/// flushed before stderr is written, so the two streams never reorder.
+public final class StandardStreams: @unchecked Sendable {
+    private let lock = NSLock()
+    private var buffer: [UInt8] = []
+
+    public init() {}
+
+    public func write(_ stream: CLIContext.Stream, _ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        switch stream {
+        case .stdout:
+            buffer += Array(text.utf8)
+            if buffer.count >= 1 << 16 { flushLocked() }
+        case .stderr:
+            flushLocked()
+            writeAll(2, Array(text.utf8))
+        }
+    }
+
+    public func flush() {
+        lock.lock()
+        defer { lock.unlock() }
+        flushLocked()
+    }
+
+    private func flushLocked() {
+        writeAll(1, buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return  // a closed pipe (`| head`): stop quietly
+            }
+            offset += n
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A stream of byte chunks; `nil` at the end. Readers never hold a whole file.
+public protocol ChunkReader: AnyObject {
+    func nextChunk() throws -> [UInt8]?
+}
+
+/// A failure to read bytes at all (as opposed to bytes that are wrong).
+public struct ReadFailure: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    public let reason: String
+    public var description: String { "cannot read '\(path)': \(reason)" }
+}
+
+/// Reads a file descriptor in fixed-size chunks.
+public final class FileChunkReader: ChunkReader {
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+    private let chunkSize: Int
+    private let path: String
+    private var finished = false
+
+    /// Opens `path`, or standard input for `-`.
+    public init(path: String, chunkSize: Int = 1 << 20) throws {
+        self.path = path
+        self.chunkSize = chunkSize
+        if path == "-" {
+            fd = 0
+            ownsDescriptor = false
+            return
+        }
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            throw ReadFailure(path: path, reason: "it is a directory")
+        }
+        let opened = open(path, O_RDONLY)
+        if opened < 0 {
+            throw ReadFailure(path: path, reason: String(cString: strerror(errno)).lowercased())
+        }
+        fd = opened
+        ownsDescriptor = true
+    }
+
+    deinit {
+        if ownsDescriptor { close(fd) }
+    }
+
+    public func nextChunk() throws -> [UInt8]? {
+        if finished { return nil }
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        var filled = 0
+        while filled < chunkSize {
+            let n = buffer.withUnsafeMutableBytes { raw in
+                read(fd, raw.baseAddress! + filled, chunkSize - filled)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ReadFailure(path: path, reason: String(cString: strerror(errno)).lowercased())
+            }
+            if n == 0 {
+                finished = true
+                break
+            }
+            filled += n
+        }
+        if filled == 0 { return nil }
+        buffer.removeSubrange(filled...)
+        return buffer
+    }
+}
+
+/// Bytes already in memory, handed out in chunks (small chunks test boundaries).
+public final class MemoryChunkReader: ChunkReader {
+    private let bytes: [UInt8]
+    private let chunkSize: Int
+    private var offset = 0
+
+    public init(_ bytes: [UInt8], chunkSize: Int = 1 << 20) {
+        self.bytes = bytes
+        self.chunkSize = max(1, chunkSize)
+    }
+
+    public convenience init(_ text: String, chunkSize: Int = 1 << 20) {
+        self.init(Array(text.utf8), chunkSize: chunkSize)
+    }
+
+    public func nextChunk() throws -> [UInt8]? {
+        guard offset < bytes.count else { return nil }
+        let end = min(bytes.count, offset + chunkSize)
+        defer { offset = end }
+        return Array(bytes[offset..<end])
+    }
+}
+
+/// Serves chunks that were read ahead (for sniffing) before the rest of the stream.
+final class PrefixedChunkReader: ChunkReader {
+    private var pending: [[UInt8]]
+    private let rest: ChunkReader
+
+    init(prefix: [[UInt8]], rest: ChunkReader) {
+        pending = prefix.reversed()
+        self.rest = rest
+    }
+
+    func nextChunk() throws -> [UInt8]? {
+        if let chunk = pending.popLast() { return chunk }
+        return try rest.nextChunk()
+    }
+}

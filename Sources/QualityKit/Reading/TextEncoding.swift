@@ -1,0 +1,238 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The encodings people send: what Excel and WPS write on Chinese Windows
+/// (GB18030/GBK), "Unicode text" (UTF-16 with BOM), and UTF-8 with or without BOM.
+public enum TextEncoding: String, Sendable, CaseIterable {
+    case utf8 = "utf-8"
+    case utf8BOM = "utf-8-bom"
+    case gb18030 = "gb18030"
+    case utf16LE = "utf-16le"
+    case utf16BE = "utf-16be"
+
+    /// Parses an `--encoding` value; GBK and GB2312 are read as GB18030, their superset.
+    public init?(name: String) {
+        switch normalizedKey(name).replacingOccurrences(of: "_", with: "-") {
+        case "utf-8", "utf8": self = .utf8
+        case "utf-8-bom", "utf8-bom", "utf-8-sig", "utf8bom": self = .utf8BOM
+        case "gb18030", "gbk", "gb2312", "cp936": self = .gb18030
+        case "utf-16", "utf16", "utf-16le", "utf16le": self = .utf16LE
+        case "utf-16be", "utf16be": self = .utf16BE
+        default: return nil
+        }
+    }
+
+    public static var names: [String] { ["utf-8", "gb18030", "gbk", "utf-16le", "utf-16be"] }
+
+    var iconvName: String? {
+        switch self {
+        case .utf8, .utf8BOM: nil
+        case .gb18030: "GB18030"
+        case .utf16LE: "UTF-16LE"
+        case .utf16BE: "UTF-16BE"
+        }
+    }
+}
+
+/// Turns a raw byte stream into UTF-8: detects (or is told) the encoding,
+/// strips a BOM, transcodes through iconv. A byte sequence that is not valid in
+/// the encoding becomes 0xFF, which is never valid UTF-8, so the CSV and JSON
+/// layers report it with its exact line and column instead of hiding it as U+FFFD.
+public enum TextDecoding {
+    /// How many bytes are sniffed before the encoding is decided.
+    static let sniffBytes = 64 * 1024
+
+    public static func utf8Stream(from raw: ChunkReader, encoding forced: TextEncoding?) throws -> (ChunkReader, TextEncoding) {
+        var head: [[UInt8]] = []
+        var sniffed: [UInt8] = []
+        var ended = false
+        while sniffed.count < sniffBytes {
+            guard let chunk = try raw.nextChunk() else {
+                ended = true
+                break
+            }
+            head.append(chunk)
+            sniffed += chunk.prefix(sniffBytes - sniffed.count)
+        }
+        let encoding = forced ?? detect(sniffed, isWholeFile: ended)
+        var stream: ChunkReader = PrefixedChunkReader(prefix: head, rest: raw)
+        let bom: [UInt8]
+        switch encoding {
+        case .utf8, .utf8BOM: bom = [0xEF, 0xBB, 0xBF]
+        case .utf16LE: bom = [0xFF, 0xFE]
+        case .utf16BE: bom = [0xFE, 0xFF]
+        case .gb18030: bom = []
+        }
+        let hasBOM = !bom.isEmpty && sniffed.starts(with: bom)
+        if hasBOM { stream = SkippingChunkReader(stream, count: bom.count) }
+        let reported: TextEncoding = (encoding == .utf8 && hasBOM) ? .utf8BOM : encoding
+        if let name = encoding.iconvName {
+            stream = try IconvChunkReader(upstream: stream, from: name)
+        }
+        return (stream, reported)
+    }
+
+    /// The encoding a file's first bytes say it is in.
+    public static func detect(_ bytes: [UInt8], isWholeFile: Bool) -> TextEncoding {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return .utf8BOM }
+        if bytes.starts(with: [0xFF, 0xFE]) { return .utf16LE }
+        if bytes.starts(with: [0xFE, 0xFF]) { return .utf16BE }
+        // UTF-16 without a BOM: ASCII text leaves every other byte zero.
+        if bytes.count >= 4 {
+            let sample = bytes.prefix(512)
+            var zeroEven = 0
+            var zeroOdd = 0
+            for (i, b) in sample.enumerated() where b == 0 {
+                if i % 2 == 0 { zeroEven += 1 } else { zeroOdd += 1 }
+            }
+            let half = sample.count / 2
+            if zeroOdd * 10 >= half * 4, zeroEven * 10 < half { return .utf16LE }
+            if zeroEven * 10 >= half * 4, zeroOdd * 10 < half { return .utf16BE }
+        }
+        if isValidUTF8(bytes, allowTruncatedEnd: !isWholeFile) { return .utf8 }
+        if decodesAsGB18030(bytes, allowTruncatedEnd: !isWholeFile) { return .gb18030 }
+        return .utf8
+    }
+
+    static func isValidUTF8(_ bytes: [UInt8], allowTruncatedEnd: Bool) -> Bool {
+        var slice = bytes[...]
+        if allowTruncatedEnd {
+            // Drop an incomplete sequence cut by the sniff window.
+            var back = 0
+            var i = slice.endIndex
+            while i > slice.startIndex, back < 4 {
+                i -= 1
+                back += 1
+                let b = slice[i]
+                if b & 0xC0 != 0x80 {
+                    let need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+                    if need > back { slice = slice[..<i] }
+                    break
+                }
+            }
+        }
+        return String(validating: slice, as: UTF8.self) != nil
+    }
+
+    static func decodesAsGB18030(_ bytes: [UInt8], allowTruncatedEnd: Bool) -> Bool {
+        guard let reader = try? IconvChunkReader(upstream: MemoryChunkReader(bytes), from: "GB18030") else { return false }
+        reader.truncatedEndIsError = !allowTruncatedEnd
+        while let chunk = try? reader.nextChunk() {
+            if chunk.contains(0xFF) { return false }
+        }
+        return reader.invalidSequences == 0
+    }
+}
+
+/// Skips the first `count` bytes of a stream (a BOM).
+final class SkippingChunkReader: ChunkReader {
+    private let upstream: ChunkReader
+    private var remaining: Int
+
+    init(_ upstream: ChunkReader, count: Int) {
+        self.upstream = upstream
+        remaining = count
+    }
+
+    func nextChunk() throws -> [UInt8]? {
+        while let chunk = try upstream.nextChunk() {
+            if remaining == 0 { return chunk }
+            let skip = min(remaining, chunk.count)
+            remaining -= skip
+            if skip < chunk.count { return Array(chunk[skip...]) }
+        }
+        return nil
+    }
+}
+
+/// Transcodes a stream to UTF-8 with the C library's iconv, chunk by chunk,
+/// carrying a sequence split across chunks over to the next one.
+final class IconvChunkReader: ChunkReader {
+    private let upstream: ChunkReader
+    private let converter: iconv_t
+    private var carry: [UInt8] = []
+    private var ended = false
+    /// Count of byte sequences that were not valid in the source encoding.
+    private(set) var invalidSequences = 0
+    /// Whether a sequence cut off by the end of the stream counts as invalid.
+    var truncatedEndIsError = true
+
+    /// Bytes skipped past an invalid sequence: one for GB18030, a code unit for UTF-16.
+    private let invalidStep: Int
+
+    init(upstream: ChunkReader, from encoding: String) throws {
+        self.upstream = upstream
+        invalidStep = encoding.hasPrefix("UTF-16") ? 2 : 1
+        guard let cd = iconv_open("UTF-8", encoding), cd != iconv_t(bitPattern: -1) else {
+            throw ReadFailure(path: "", reason: "this system cannot convert from \(encoding)")
+        }
+        converter = cd
+    }
+
+    deinit { iconv_close(converter) }
+
+    func nextChunk() throws -> [UInt8]? {
+        if ended { return nil }
+        var input: [UInt8]
+        if let chunk = try upstream.nextChunk() {
+            input = carry + chunk
+            carry = []
+        } else {
+            ended = true
+            if carry.isEmpty { return nil }
+            input = carry
+            carry = []
+        }
+        var output = [UInt8]()
+        output.reserveCapacity(input.count * 2 + 16)
+        var scratch = [UInt8](repeating: 0, count: max(4096, input.count * 2 + 16))
+        var offset = 0
+        while offset < input.count {
+            var consumed = 0
+            var produced = 0
+            var failure: Int32 = 0
+            input.withUnsafeMutableBufferPointer { inBuf in
+                scratch.withUnsafeMutableBufferPointer { outBuf in
+                    var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress! + offset)
+                        .assumingMemoryBound(to: CChar.self)
+                    var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress!)
+                        .assumingMemoryBound(to: CChar.self)
+                    var inLeft = inBuf.count - offset
+                    var outLeft = outBuf.count
+                    let result = iconv(converter, &inPtr, &inLeft, &outPtr, &outLeft)
+                    if result == -1 { failure = errno }
+                    consumed = (inBuf.count - offset) - inLeft
+                    produced = outBuf.count - outLeft
+                }
+            }
+            output += scratch[0..<produced]
+            offset += consumed
+            switch failure {
+            case 0:
+                break
+            case E2BIG:
+                continue
+            case EINVAL:
+                // An incomplete sequence at the end of this chunk.
+                if ended {
+                    if truncatedEndIsError { invalidSequences += 1 }
+                    output.append(0xFF)
+                    offset = input.count
+                } else {
+                    carry = Array(input[offset...])
+                    offset = input.count
+                }
+            default:
+                // EILSEQ: not valid in the source encoding. Mark it and move on.
+                invalidSequences += 1
+                output.append(0xFF)
+                offset = min(input.count, offset + invalidStep)
+            }
+        }
+        if output.isEmpty, !ended { return try nextChunk() }
+        return output
+    }
+}

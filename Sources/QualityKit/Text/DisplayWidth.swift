@@ -1,0 +1,93 @@
+/// Terminal columns a string takes: East Asian Wide and Fullwidth characters
+/// take two, combining marks and zero-width characters none.
+public func displayWidth(_ text: String) -> Int {
+    var width = 0
+    for scalar in text.unicodeScalars {
+        width += scalarWidth(scalar)
+    }
+    return width
+}
+
+func scalarWidth(_ scalar: Unicode.Scalar) -> Int {
+    let v = scalar.value
+    if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
+    if v < 0x300 { return 1 }
+    switch scalar.properties.generalCategory {
+    case .nonspacingMark, .enclosingMark, .format: return 0
+    default: break
+    }
+    if v == 0x200B { return 0 }
+    if isWide(v) { return 2 }
+    return 1
+}
+
+private func isWide(_ v: UInt32) -> Bool {
+    switch v {
+    case 0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC, 0x23F0, 0x23F3,
+        0x25FD...0x25FE, 0x2614...0x2615, 0x2648...0x2653, 0x267F, 0x2693, 0x26A1, 0x26AA...0x26AB,
+        0x26BD...0x26BE, 0x26C4...0x26C5, 0x26CE, 0x26D4, 0x26EA, 0x26F2...0x26F3, 0x26F5, 0x26FA,
+        0x26FD, 0x2705, 0x270A...0x270B, 0x2728, 0x274C, 0x274E, 0x2753...0x2755, 0x2757,
+        0x2795...0x2797, 0x27B0, 0x27BF, 0x2B1B...0x2B1C, 0x2B50, 0x2B55,
+        0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+        0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F,
+        0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF,
+        0x20000...0x2FFFD, 0x30000...0x3FFFD:
+        return true
+    default:
+        return false
+    }
+}
+
+/// Pads with spaces on the right to `width` display columns.
+public func padRight(_ text: String, to width: Int) -> String {
+    let w = displayWidth(text)
+    return w >= width ? text : text + String(repeating: " ", count: width - w)
+}
+
+/// Pads with spaces on the left to `width` display columns.
+public func padLeft(_ text: String, to width: Int) -> String {
+    let w = displayWidth(text)
+    return w >= width ? text : String(repeating: " ", count: width - w) + text
+}
+
+/// Breaks text into lines of at most `width` display columns, at spaces where
+/// there are any and between CJK characters anywhere; nothing is cut off.
+public func wrap(_ text: String, width: Int) -> [String] {
+    guard width > 0, displayWidth(text) > width else { return [text] }
+    var lines: [String] = []
+    var line = ""
+    var lineWidth = 0
+    var lastBreak: String.Index?  // index in `line` after the last space
+    for character in text {
+        let w = character.unicodeScalars.reduce(0) { $0 + scalarWidth($1) }
+        if lineWidth + w > width, !line.isEmpty {
+            if character != " ", let cut = lastBreak, cut < line.endIndex {
+                let head = String(line[..<cut]).trimmingTrailingSpaces()
+                let tail = String(line[cut...])
+                lines.append(head)
+                line = tail
+                lineWidth = displayWidth(tail)
+            } else {
+                lines.append(line.trimmingTrailingSpaces())
+                line = ""
+                lineWidth = 0
+            }
+            lastBreak = nil
+            if character == " " { continue }
+        }
+        line.append(character)
+        lineWidth += w
+        if character == " " { lastBreak = line.endIndex }
+        if w == 2 { lastBreak = line.endIndex }
+    }
+    if !line.isEmpty { lines.append(line) }
+    return lines
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// The form two keys are compared in: NFKC (full-width letters, Ⅰ/I and
+/// ideographic spaces fold), lower case, and no white space at all.
+/// "主要河流监测断面Ⅰ-Ⅲ类水质比重" and "主要河流监测断面 I-III 类水质比重" match.
+public func normalizedKey(_ text: String) -> String {
+    var folded = text
+    if !text.utf8.allSatisfy({ $0 < 0x80 }) {
+        folded = text.precomposedStringWithCompatibilityMapping
+    }
+    var out = String.UnicodeScalarView()
+    for scalar in folded.lowercased().unicodeScalars where !scalar.properties.isWhitespace {
+        out.append(scalar)
+    }
+    return String(out)
+}
+
+/// The closest candidate by edit distance, if it is close enough to be a
+/// plausible typo; used for "did you mean" in every usage and data error.
+public func closestMatch(to input: String, among candidates: [String]) -> String? {
+    let needle = Array(normalizedKey(input).unicodeScalars)
+    guard !needle.isEmpty else { return nil }
+    var best: (String, Int)?
+    for candidate in candidates {
+        let hay = Array(normalizedKey(candidate).unicodeScalars)
+        let d = editDistance(needle, hay)
+        if best == nil || d < best!.1 { best = (candidate, d) }
+    }
+    guard let (match, distance) = best else { return nil }
+    let limit = max(1, min(needle.count, 12) / 3)
+    return distance <= limit ? match : nil
+}
+
+func editDistance<T: Equatable>(_ a: [T], _ b: [T]) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            let cost = a[i - 1] == b[j - 1] ? 0 : 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}
