@@ -49,8 +49,8 @@ public struct ReaderLimits: Sendable {
 /// A streaming RFC 4180 reader over UTF-8 bytes: quoted fields, doubled
 /// quotes, delimiters and line breaks inside quotes; LF, CRLF and CR line ends.
 /// Strict where a silent guess would lose data: an unterminated quote (reported
-/// where it opens), text after a closing quote, a quote inside an unquoted
-/// field, bytes that are not UTF-8, and records over the size limits.
+/// where it opens), text after a closing quote, bytes that are not valid text,
+/// and records over the size limits.
 public final class CSVTokenizer {
     private enum State {
         case fieldStart, unquoted, quoted, quoteInQuoted, afterQuoteGarbage
@@ -67,8 +67,12 @@ public final class CSVTokenizer {
     /// A CR was the last byte, so an LF right after it belongs to the same line end.
     private var pendingCR = false
 
-    public init(reader: ChunkReader, delimiter: UInt8 = UInt8(ascii: ","), limits: ReaderLimits = .standard) {
+    /// The source encoding, named in messages about bytes that are not valid in it.
+    private let encoding: TextEncoding
+
+    public init(reader: ChunkReader, delimiter: UInt8 = UInt8(ascii: ","), limits: ReaderLimits = .standard, encoding: TextEncoding = .utf8) {
         self.reader = reader
+        self.encoding = encoding
         self.delimiter = delimiter
         self.limits = limits
     }
@@ -92,7 +96,6 @@ public final class CSVTokenizer {
         var overLimit = false
         var anyQuoted = false
         var fieldQuoted = false
-        var fieldHadStrayQuote = false
 
         func finishField() {
             if fields.count >= limits.maxFields {
@@ -110,18 +113,12 @@ public final class CSVTokenizer {
             if let text = String(validating: field, as: UTF8.self), !field.contains(0) {
                 fields.append(text)
             } else {
-                let what = field.contains(0) ? "a NUL byte" : "bytes that are not valid text in this encoding"
-                issues.append(
-                    SyntaxIssue(
-                        code: .undecodable,
-                        message: "field contains \(what); give the right --encoding or fix the file",
-                        position: fieldPosition))
+                issues.append(SyntaxIssue(code: .undecodable, message: undecodableMessage(field), position: fieldPosition))
                 fields.append(String(decoding: field.filter { $0 != 0 }, as: UTF8.self))
             }
             positions.append(fieldPosition)
             field.removeAll(keepingCapacity: true)
             fieldQuoted = false
-            fieldHadStrayQuote = false
         }
 
         func makeRecord() -> CSVRecord {
@@ -189,14 +186,7 @@ public final class CSVTokenizer {
                     endLine(byte)
                     return makeRecord()
                 } else {
-                    if byte == CSVTokenizer.quote, !fieldHadStrayQuote {
-                        fieldHadStrayQuote = true
-                        issues.append(
-                            SyntaxIssue(
-                                code: .strayQuote,
-                                message: "quote inside an unquoted field; quote the whole field and double the quote (\"\")",
-                                position: TextPosition(line: line, column: column)))
-                    }
+                    // A quote inside an unquoted field (37°36'37.8"N) is kept as text, as csv-spectrum expects.
                     if !overLimit { field.append(byte) }
                 }
             case .quoted:
@@ -260,6 +250,18 @@ public final class CSVTokenizer {
         return makeRecord()
     }
 
+    private func undecodableMessage(_ field: [UInt8]) -> String {
+        if field.contains(0) { return "field contains a NUL byte; this looks like a binary file, not a table" }
+        switch encoding {
+        case .utf8, .utf8BOM:
+            // Show the first bytes that do not decode, as hex.
+            let bad = field[firstInvalidUTF8(field)...].prefix(6).map { String($0, radix: 16, uppercase: true).leftPadded(2) }
+            return "field contains bytes that are not valid UTF-8 (\(bad.joined(separator: " "))); if the file is a GBK/GB18030 export from Excel or WPS, give --encoding gb18030"
+        default:
+            return "field contains bytes that are not valid \(encoding.rawValue.uppercased()); give the right --encoding or fix the file"
+        }
+    }
+
     /// Inside quotes a CR may be followed by LF; keep the LF as data but do not count a second line.
     private func pendingCRInsideQuotes(_ field: inout [UInt8], overLimit: Bool) {
         if index >= chunk.count, !atEnd, let next = try? reader.nextChunk() {
@@ -277,4 +279,20 @@ public final class CSVTokenizer {
         column = 1
         if byte == CSVTokenizer.cr { pendingCR = true }
     }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}
+
+/// The offset of the first byte that does not start a valid UTF-8 sequence.
+func firstInvalidUTF8(_ bytes: [UInt8]) -> Int {
+    var i = 0
+    while i < bytes.count {
+        let b = bytes[i]
+        let length = b < 0x80 ? 1 : (0xC2...0xDF).contains(b) ? 2 : (0xE0...0xEF).contains(b) ? 3 : (0xF0...0xF4).contains(b) ? 4 : 0
+        guard length > 0, i + length <= bytes.count, String(validating: bytes[i..<(i + length)], as: UTF8.self) != nil else { return i }
+        i += length
+    }
+    return max(0, bytes.count - 1)
 }

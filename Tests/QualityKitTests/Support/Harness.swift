@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 @testable import QualityKit
@@ -90,4 +93,29 @@ func lineDiff(expected: String, actual: String) -> String {
         }
     }
     return out.prefix(60).joined(separator: "\n")
+}
+
+/// Encodes text as GB18030 with the C library's iconv (what Excel on Chinese Windows writes).
+func gb18030Bytes(_ text: String) -> [UInt8] {
+    let cd = iconv_open("GB18030", "UTF-8")!
+    defer { iconv_close(cd) }
+    var input = Array(text.utf8)
+    var output = [UInt8](repeating: 0, count: input.count * 4 + 16)
+    var inLeft = input.count
+    var outLeft = output.count
+    input.withUnsafeMutableBufferPointer { ib in
+        output.withUnsafeMutableBufferPointer { ob in
+            var ip: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(ib.baseAddress!).assumingMemoryBound(to: CChar.self)
+            var op: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(ob.baseAddress!).assumingMemoryBound(to: CChar.self)
+            _ = iconv(cd, &ip, &inLeft, &op, &outLeft)
+        }
+    }
+    return Array(output[0..<(output.count - outLeft)])
+}
+
+func gb18030Text(_ bytes: [UInt8]) -> String {
+    let reader = try! TextDecoding.utf8Stream(from: MemoryChunkReader(bytes), encoding: .gb18030).0
+    var out: [UInt8] = []
+    while let c = try! reader.nextChunk() { out += c }
+    return String(decoding: out, as: UTF8.self)
 }

@@ -1,0 +1,116 @@
+enum CheckCommand {
+    static let spec = CommandSpec(
+        name: "check",
+        summary: "validate measurement files: every problem with its file, line and column",
+        usage: "quality check FILE... [--format text|json|github] [--strict] [--province R] [--encoding E] [--verbose]",
+        options: [
+            OptionSpec(name: "--format", value: "F", help: "text (default), json, or github (GitHub Actions annotations)"),
+            OptionSpec(name: "--strict", value: nil, help: "treat warnings as errors"),
+            OptionSpec(name: "--province", value: "R", help: "region of files without a region column (default: national)"),
+            OptionSpec(name: "--encoding", value: "E", help: "utf-8, gb18030 (gbk), utf-16le or utf-16be; default: detected"),
+            OptionSpec(name: "--input-format", value: "F", help: "csv, tsv or json; default: from the name and content"),
+            OptionSpec(name: "--verbose", value: nil, help: "say each file's encoding, layout and row count on stderr"),
+        ],
+        positionalName: "FILE (a path, or - for standard input)", minPositionals: 1, maxPositionals: Int.max,
+        examples: [
+            "quality check data/2024.csv",
+            "quality check --strict --format github Data/measurements/*.csv",
+            "quality check --encoding gbk --province jiangxi 江西统计.csv",
+        ])
+
+    static func run(_ args: ParsedArguments, _ context: CLIContext, catalog: Catalog) throws(UsageError) -> ExitStatus {
+        let format = try ArgumentParser.choice(args.value("--format"), option: "--format", among: ["text", "json", "github"], command: spec.name) ?? "text"
+        let options = try ReadingOptions.parse(args, catalog: catalog, command: spec.name)
+        let strict = args.has("--strict")
+        let (outcome, unreadable) = ReadingOptions.check(args.positionals, options: options, context: context, catalog: catalog)
+        let result = CheckOutcome(files: outcome.files, diagnostics: outcome.diagnostics, strict: strict)
+        switch format {
+        case "json": context.out(CheckRenderer.json(result))
+        case "github":
+            context.out(CheckRenderer.github(result))
+            if let path = context.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
+                try? context.writeFile(path, CheckRenderer.stepSummary(result), true)
+            }
+        default: context.out(CheckRenderer.text(result))
+        }
+        if args.has("--verbose") {
+            for file in result.files {
+                context.err("\(escapingControls(file.path)): encoding \(file.encoding.isEmpty ? "-" : file.encoding), layout \(file.layout.isEmpty ? "-" : file.layout), \(plural(file.rows, "row")) (\(file.rowsRead) read, \(file.rowsRejected) rejected), \(plural(file.values, "value"))\n")
+            }
+        }
+        context.err("quality check: \(plural(result.files.count, "file")), \(plural(result.rows, "row")); \(plural(result.errors, "error")), \(plural(result.warnings, "warning"))\n")
+        if unreadable { return .failure }
+        return result.errors > 0 ? .problems : .success
+    }
+}
+
+/// Reading options shared by check, report and diff.
+struct ReadingOptions {
+    var reader: MeasurementReader.Options
+
+    static func parse(_ args: ParsedArguments, catalog: Catalog, command: String) throws(UsageError) -> ReadingOptions {
+        var options = MeasurementReader.Options()
+        if let value = args.value("--encoding") {
+            guard let encoding = TextEncoding(name: value) else {
+                var message = "unknown encoding '\(escapingControls(value))'; expected one of \(TextEncoding.names.joined(separator: ", "))"
+                if let guess = closestMatch(to: value, among: TextEncoding.names) { message += "; did you mean '\(guess)'?" }
+                throw UsageError(message: message, command: command)
+            }
+            options.encoding = encoding
+        }
+        if let value = try ArgumentParser.choice(args.value("--input-format"), option: "--input-format", among: ["csv", "tsv", "json"], command: command) {
+            options.format = MeasurementReader.InputFormat(rawValue: value)!
+        }
+        if let region = try CommonOptions.province(args, catalog: catalog, command: command) {
+            options.defaultRegion = RegionCode(region.code)
+        }
+        return ReadingOptions(reader: options)
+    }
+
+    /// Reads every file, keeping no measurements (check needs only the diagnostics).
+    static func check(_ paths: [String], options: ReadingOptions, context: CLIContext, catalog: Catalog) -> (MeasurementReader, Bool) {
+        let reader = MeasurementReader(catalog: catalog, options: options.reader)
+        var unreadable = false
+        for path in paths {
+            do {
+                let raw = try context.open(path)
+                let summary = reader.read(path: path, from: raw) { _ in }
+                if summary.unreadable { unreadable = true }
+            } catch {
+                unreadable = true
+                reader.report(.error, .emptyFile, SourceLocation(file: path), "cannot read the file: \((error as? ReadFailure)?.reason ?? String(describing: error))")
+                reader.noteUnreadable(path)
+            }
+        }
+        return (reader, unreadable)
+    }
+
+    /// Reads every file into one measurement set.
+    static func load(_ paths: [String], options: ReadingOptions, context: CLIContext, catalog: Catalog) -> (MeasurementSet, MeasurementReader, Bool) {
+        let reader = MeasurementReader(catalog: catalog, options: options.reader)
+        var measurements: [Measurement] = []
+        var unreadable = false
+        for path in paths {
+            do {
+                let raw = try context.open(path)
+                let summary = reader.read(path: path, from: raw) { measurements.append($0) }
+                if summary.unreadable { unreadable = true }
+            } catch {
+                unreadable = true
+                reader.report(.error, .emptyFile, SourceLocation(file: path), "cannot read the file: \((error as? ReadFailure)?.reason ?? String(describing: error))")
+                reader.noteUnreadable(path)
+            }
+        }
+        return (MeasurementSet(measurements), reader, unreadable)
+    }
+}
+
+extension MeasurementReader {
+    /// Lists a file that could not be opened, so every named file appears in the results.
+    func noteUnreadable(_ path: String) {
+        appendSummary(FileSummary(path: path, unreadable: true))
+    }
+}
+
+/// "1 row", "2 rows".
+func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }

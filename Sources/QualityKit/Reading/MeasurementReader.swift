@@ -1,0 +1,634 @@
+/// Reads measurement files (CSV, TSV or JSON; long or wide; any encoding;
+/// headers in English or Chinese) into validated measurements, reporting every
+/// problem with its file, line and column. One reader per run: duplicates are
+/// found across all the files it reads.
+public final class MeasurementReader {
+    public enum InputFormat: String, Sendable, CaseIterable { case auto, csv, tsv, json }
+
+    public struct Options: Sendable {
+        /// The region of files without a region column (`--province`).
+        public var defaultRegion: RegionCode
+        public var encoding: TextEncoding?
+        public var format: InputFormat
+        public var limits: ReaderLimits
+
+        public init(defaultRegion: RegionCode = RegionCode(Region.nationalCode), encoding: TextEncoding? = nil, format: InputFormat = .auto, limits: ReaderLimits = .standard) {
+            self.defaultRegion = defaultRegion
+            self.encoding = encoding
+            self.format = format
+            self.limits = limits
+        }
+    }
+
+    enum Role: Equatable {
+        case indicator, region, regionName, year, value, unit, source, note
+        case yearColumn(Int)
+        case unused
+    }
+
+    let catalog: Catalog
+    let options: Options
+    public private(set) var diagnostics: [Diagnostic] = []
+    public private(set) var errorCount = 0
+    public private(set) var warningCount = 0
+    public private(set) var files: [FileSummary] = []
+
+    private struct Key: Hashable {
+        let indicator: Int32
+        let region: Int32
+        let year: Int16
+    }
+
+    private struct Seen {
+        let value: MeasuredValue
+        let file: Int32
+        let line: Int32
+    }
+
+    private var seen: [Key: Seen] = [:]
+    private var indicatorSlots: [String: Int32] = [:]
+    private var indicatorCache: [String: String?] = [:]
+    private var regionCache: [String: Catalog.RegionResolution] = [:]
+    private var currentFile = ""
+    private var currentEncoding = TextEncoding.utf8
+    private var currentFileIndex: Int32 = 0
+
+    public init(catalog: Catalog, options: Options = Options()) {
+        self.catalog = catalog
+        self.options = options
+    }
+
+    /// Reads one file (or `-`) and hands every usable measurement to `sink`.
+    @discardableResult
+    public func read(path: String, from raw: ChunkReader, sink: (Measurement) -> Void) -> FileSummary {
+        currentFile = path
+        currentFileIndex = Int32(files.count)
+        var summary = FileSummary(path: path)
+        defer { files.append(summary) }
+        let stream: ChunkReader
+        do {
+            let (decoded, encoding) = try TextDecoding.utf8Stream(from: raw, encoding: options.encoding)
+            summary.encoding = encoding.rawValue
+            currentEncoding = encoding
+            let (sniffed, format) = try sniffFormat(decoded)
+            stream = sniffed
+            switch format {
+            case .json:
+                summary.layout = "json"
+                readJSON(stream, &summary, sink)
+            case .tsv:
+                readTable(stream, delimiter: 0x09, &summary, sink)
+            default:
+                readTable(stream, delimiter: UInt8(ascii: ","), &summary, sink)
+            }
+        } catch let failure as ReadFailure {
+            summary.unreadable = true
+            report(.error, .emptyFile, SourceLocation(file: path), "cannot read the file: \(failure.reason)")
+        } catch {
+            summary.unreadable = true
+            report(.error, .emptyFile, SourceLocation(file: path), "cannot read the file: \(error)")
+        }
+        return summary
+    }
+
+    /// The rows a pipeline must know about: every diagnostic, in file order.
+    func report(_ severity: Severity, _ code: DiagnosticCode, _ location: SourceLocation, _ message: String) {
+        diagnostics.append(Diagnostic(severity, code, at: location, message))
+        if severity == .error { errorCount += 1 } else { warningCount += 1 }
+    }
+
+    func appendSummary(_ summary: FileSummary) { files.append(summary) }
+
+    private func at(_ position: TextPosition) -> SourceLocation { SourceLocation(file: currentFile, position) }
+
+    // MARK: - Format
+
+    private func sniffFormat(_ stream: ChunkReader) throws -> (ChunkReader, InputFormat) {
+        var head: [[UInt8]] = []
+        var firstLine: [UInt8] = []
+        var firstNonSpace: UInt8?
+        var lineDone = false
+        while !lineDone, let chunk = try stream.nextChunk() {
+            head.append(chunk)
+            for b in chunk {
+                if firstNonSpace == nil, b != 0x20, b != 0x09, b != 0x0A, b != 0x0D { firstNonSpace = b }
+                if b == 0x0A || b == 0x0D {
+                    if firstNonSpace != nil {
+                        lineDone = true
+                        break
+                    }
+                    continue
+                }
+                if firstNonSpace != nil { firstLine.append(b) }
+                if firstLine.count > 65536 {
+                    lineDone = true
+                    break
+                }
+            }
+        }
+        let prefixed = PrefixedChunkReader(prefix: head, rest: stream)
+        var format = options.format
+        let lower = currentFile.lowercased()
+        if format == .auto {
+            if lower.hasSuffix(".json") || firstNonSpace == UInt8(ascii: "[") || firstNonSpace == UInt8(ascii: "{") {
+                format = .json
+            } else if lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") {
+                format = .tsv
+            } else {
+                let tabs = firstLine.filter { $0 == 0x09 }.count
+                let commas = firstLine.filter { $0 == UInt8(ascii: ",") }.count
+                format = tabs > commas ? .tsv : .csv
+            }
+        }
+        return (prefixed, format)
+    }
+
+    // MARK: - Tables
+
+    private func readTable(_ stream: ChunkReader, delimiter: UInt8, _ summary: inout FileSummary, _ sink: (Measurement) -> Void) {
+        let tokenizer = CSVTokenizer(reader: stream, delimiter: delimiter, limits: options.limits, encoding: currentEncoding)
+        var roles: [Role] = []
+        var headerCount = 0
+        var wide = false
+        var sawHeader = false
+        do {
+            while let record = try tokenizer.next() {
+                if !sawHeader {
+                    if record.isBlank { continue }
+                    sawHeader = true
+                    for issue in record.issues { report(.error, issue.code, at(issue.position), issue.message) }
+                    guard record.issues.isEmpty, let layout = headerLayout(record) else {
+                        summary.layout = ""
+                        // Without a usable header no row can be read; count them all as rejected.
+                        while let rest = try tokenizer.next() {
+                            if rest.isBlank { continue }
+                            summary.rows += 1
+                            summary.rowsRejected += 1
+                        }
+                        return
+                    }
+                    roles = layout.roles
+                    wide = layout.wide
+                    headerCount = record.fields.count
+                    summary.layout = wide ? "wide" : "long"
+                    continue
+                }
+                if record.isBlank {
+                    summary.blankLines += 1
+                    continue
+                }
+                summary.rows += 1
+                if !record.issues.isEmpty {
+                    for issue in record.issues { report(.error, issue.code, at(issue.position), issue.message) }
+                    summary.rowsRejected += 1
+                    continue
+                }
+                if record.fields.count != headerCount {
+                    let position = record.fields.count > headerCount ? record.positions[headerCount] : TextPosition(line: record.line, column: 1)
+                    report(.error, .fieldCount, at(position), "row has \(record.fields.count) fields; the header has \(headerCount)")
+                    summary.rowsRejected += 1
+                    continue
+                }
+                var row = RowCells()
+                for (i, role) in roles.enumerated() {
+                    let cell = Cell(text: record.fields[i], position: record.positions[i])
+                    switch role {
+                    case .indicator: row.indicator = cell
+                    case .region: row.region = cell
+                    case .regionName: row.regionName = cell
+                    case .year: row.year = cell
+                    case .value: row.value = cell
+                    case .unit: row.unit = cell
+                    case .source: row.source = cell
+                    case .note: row.note = cell
+                    case .yearColumn(let y): row.yearCells.append((y, cell))
+                    case .unused: break
+                    }
+                }
+                row.line = record.line
+                if wide { row.wide = true }
+                accept(row, &summary, sink)
+            }
+        } catch {
+            report(.error, .emptyFile, SourceLocation(file: currentFile), "cannot read the file: \(error)")
+            summary.unreadable = true
+            return
+        }
+        if !sawHeader {
+            report(.error, .emptyFile, SourceLocation(file: currentFile, line: 1, column: 1), "file is empty; expected a header row such as 'indicator,region,year,value,source'")
+        }
+    }
+
+    static func role(forHeader header: String) -> Role? {
+        let k = normalizedKey(header).replacingOccurrences(of: "_", with: "").replacingOccurrences(of: "-", with: "")
+        switch k {
+        case "indicator", "indicatorid", "indicatorname", "指标", "指标名称", "指标代码", "指标编号", "measure": return .indicator
+        case "region", "regioncode", "regionid", "code", "province", "地区", "地区代码", "区域", "行政区划代码", "区划代码", "省份", "地区编码": return .region
+        case "regionname", "地区名称", "区域名称", "名称", "county", "countyname", "区县": return .regionName
+        case "year", "年份", "年度", "年": return .year
+        case "value", "数值", "值", "数据", "指标值", "figure": return .value
+        case "unit", "单位", "计量单位": return .unit
+        case "source", "来源", "数据来源", "出处", "sourceurl": return .source
+        case "note", "notes", "备注", "说明", "注", "comment": return .note
+        default:
+            if let year = CellParsing.year(header) { return .yearColumn(year) }
+            return nil
+        }
+    }
+
+    private func headerLayout(_ record: CSVRecord) -> (roles: [Role], wide: Bool)? {
+        var roles: [Role] = []
+        var firstColumn: [String: Int] = [:]
+        var ok = true
+        for (i, header) in record.fields.enumerated() {
+            let position = record.positions[i]
+            guard var role = MeasurementReader.role(forHeader: header) else {
+                if !header.trimmingCharacters(in: .whitespaces).isEmpty {
+                    report(.warning, .unusedColumn, at(position), "column \(quoted(header)) is not read; known columns are indicator, region, year, value, unit, source, note (or 指标, 地区, 年份, 数值, 单位, 来源, 备注) and year columns such as 2015")
+                } else {
+                    report(.warning, .unusedColumn, at(position), "column \(i + 1) has no header and is not read")
+                }
+                roles.append(.unused)
+                continue
+            }
+            // A region column given by name beside one given by code: the name is kept as the name.
+            if role == .region, let other = firstColumn["region"] {
+                let k = normalizedKey(header)
+                if k.contains("名称") || k.contains("name") {
+                    role = .regionName
+                } else {
+                    let previous = record.fields[other]
+                    if normalizedKey(previous).contains("名称") || normalizedKey(previous).contains("name") {
+                        roles[other] = .regionName
+                        firstColumn["regionName"] = other
+                        firstColumn["region"] = nil
+                    }
+                }
+            }
+            let name = roleName(role)
+            if let other = firstColumn[name] {
+                report(.error, .badHeader, at(position), "columns \(quoted(record.fields[other])) and \(quoted(header)) both give the \(name)")
+                ok = false
+            }
+            firstColumn[name] = i
+            roles.append(role)
+        }
+        let start = TextPosition(line: record.line, column: 1)
+        if firstColumn["indicator"] == nil {
+            report(.error, .badHeader, at(start), "header has no indicator column (indicator or 指标)")
+            ok = false
+        }
+        let hasLong = firstColumn["year"] != nil || firstColumn["value"] != nil
+        let yearColumns = roles.filter { if case .yearColumn = $0 { return true } else { return false } }
+        if hasLong {
+            if firstColumn["year"] == nil {
+                report(.error, .badHeader, at(start), "header has a value column but no year column (year or 年份)")
+                ok = false
+            } else if firstColumn["value"] == nil {
+                report(.error, .badHeader, at(start), "header has a year column but no value column (value or 数值)")
+                ok = false
+            }
+            if !yearColumns.isEmpty {
+                for (i, role) in roles.enumerated() {
+                    if case .yearColumn = role {
+                        report(.warning, .unusedColumn, at(record.positions[i]), "column \(quoted(record.fields[i])) is not read: a long table takes its years from the year column")
+                        roles[i] = .unused
+                    }
+                }
+            }
+        } else if yearColumns.isEmpty {
+            report(.error, .badHeader, at(start), "header has neither year and value columns (long layout) nor year columns such as 2015 (wide layout)")
+            ok = false
+        }
+        return ok ? (roles, !hasLong) : nil
+    }
+
+    private func roleName(_ role: Role) -> String {
+        switch role {
+        case .indicator: "indicator"
+        case .region: "region"
+        case .regionName: "regionName"
+        case .year: "year"
+        case .value: "value"
+        case .unit: "unit"
+        case .source: "source"
+        case .note: "note"
+        case .yearColumn(let y): "year \(y)"
+        case .unused: "unused"
+        }
+    }
+
+    // MARK: - JSON
+
+    private func readJSON(_ stream: ChunkReader, _ summary: inout FileSummary, _ sink: (Measurement) -> Void) {
+        let json = JSONStream(reader: stream, limits: options.limits)
+        defer {
+            for note in json.notes { report(.warning, note.code, at(note.position), note.message) }
+        }
+        do {
+            while let record = try json.next() {
+                summary.rows += 1
+                if !record.issues.isEmpty {
+                    for issue in record.issues { report(.error, issue.code, at(issue.position), issue.message) }
+                    summary.rowsRejected += 1
+                    continue
+                }
+                var row = RowCells()
+                row.line = record.line
+                var valid = true
+                for (key, value) in record.fields {
+                    let cell = Cell(text: value.kind == .null ? "" : value.text, position: value.position, jsonKind: value.kind)
+                    guard let role = MeasurementReader.role(forHeader: key) else {
+                        report(.warning, .unusedColumn, at(value.position), "key \(quoted(key)) is not read")
+                        continue
+                    }
+                    switch role {
+                    case .indicator: row.indicator = cell
+                    case .region: row.region = cell
+                    case .regionName: row.regionName = cell
+                    case .year: row.year = cell
+                    case .value: row.value = cell
+                    case .unit: row.unit = cell
+                    case .source: row.source = cell
+                    case .note: row.note = cell
+                    case .yearColumn(let y): row.yearCells.append((y, cell))
+                    case .unused: break
+                    }
+                }
+                if row.indicator == nil {
+                    report(.error, .missingKey, at(TextPosition(line: record.line, column: 1)), "record has no \"indicator\"")
+                    valid = false
+                } else if row.year == nil, row.yearCells.isEmpty {
+                    report(.error, .missingKey, at(TextPosition(line: record.line, column: 1)), "record has no \"year\" and \"value\"")
+                    valid = false
+                } else if row.year != nil, row.value == nil {
+                    report(.error, .missingKey, at(TextPosition(line: record.line, column: 1)), "record has no \"value\"; write null for a missing value")
+                    valid = false
+                }
+                guard valid else {
+                    summary.rowsRejected += 1
+                    continue
+                }
+                row.wide = row.year == nil
+                accept(row, &summary, sink)
+            }
+        } catch let failure as JSONStream.Failure {
+            report(.error, failure.issue.code, at(failure.issue.position), failure.issue.message)
+            if failure.issue.code == .emptyFile { summary.unreadable = false }
+        } catch {
+            report(.error, .emptyFile, SourceLocation(file: currentFile), "cannot read the file: \(error)")
+            summary.unreadable = true
+        }
+    }
+
+    // MARK: - Rows
+
+    struct Cell {
+        var text: String
+        var position: TextPosition
+        var jsonKind: JSONScalar.Kind? = nil
+    }
+
+    struct RowCells {
+        var indicator: Cell?
+        var region: Cell?
+        var regionName: Cell?
+        var year: Cell?
+        var value: Cell?
+        var unit: Cell?
+        var source: Cell?
+        var note: Cell?
+        var yearCells: [(Int, Cell)] = []
+        var line = 0
+        var wide = false
+    }
+
+    private func accept(_ row: RowCells, _ summary: inout FileSummary, _ sink: (Measurement) -> Void) {
+        let errorsBefore = errorCount
+        var pending: [Measurement] = []
+        defer {
+            if errorCount > errorsBefore {
+                summary.rowsRejected += 1
+            } else {
+                summary.rowsRead += 1
+                for m in pending {
+                    summary.values += 1
+                    if m.value.isMissing { summary.missingValues += 1 }
+                    sink(m)
+                }
+            }
+        }
+        let rowStart = at(TextPosition(line: row.line, column: 1))
+        // Each cell is checked on its own, so one row reports all of its problems.
+        var failed = false
+
+        // Indicator.
+        var indicatorID: String?
+        let indicatorText = row.indicator?.text ?? ""
+        if let cell = row.indicator, !cell.text.trimmingCharacters(in: .whitespaces).isEmpty {
+            indicatorID = resolveIndicator(cell.text)
+            if indicatorID == nil {
+                var message = "unknown indicator \(quoted(cell.text))"
+                if let guess = closestMatch(to: cell.text, among: catalog.indicatorSpellings) {
+                    message += "; did you mean '\(guess)'?"
+                } else {
+                    message += "; 'quality targets' lists the indicators"
+                }
+                report(.error, .unknownIndicator, at(cell.position), message)
+                failed = true
+            }
+        } else {
+            report(.error, .missingKey, row.indicator.map { at($0.position) } ?? rowStart, "indicator is empty")
+            failed = true
+        }
+
+        // Region.
+        var region = options.defaultRegion
+        if let cell = row.region {
+            if cell.text.trimmingCharacters(in: .whitespaces).isEmpty {
+                report(.error, .missingKey, at(cell.position), "region is empty")
+                failed = true
+            } else {
+                switch resolveRegion(cell.text) {
+                case .region(let code): region = code
+                case .unknownCode:
+                    report(.error, .unknownRegion, at(cell.position), "region code \(quoted(cell.text)) is under no province; GB/T 2260 codes start with a province's two digits (11–65)")
+                    failed = true
+                case .unknown:
+                    var message = "unknown region \(quoted(cell.text))"
+                    if let guess = closestMatch(to: cell.text, among: catalog.regionSpellings) {
+                        message += "; did you mean '\(guess)'?"
+                    } else {
+                        message += "; give a province by name or slug, or a prefecture or county by its 6-digit GB/T 2260 code"
+                    }
+                    report(.error, .unknownRegion, at(cell.position), message)
+                    failed = true
+                }
+            }
+        }
+        let regionName = row.regionName?.text ?? ""
+
+        // Unit.
+        let indicator = indicatorID.flatMap { catalog.indicator($0) }
+        let expectedUnit = indicator?.unit ?? ""
+        if let id = indicatorID, let cell = row.unit, !cell.text.trimmingCharacters(in: .whitespaces).isEmpty {
+            if let given = CellParsing.unit(cell.text) {
+                if given != expectedUnit {
+                    report(.error, .unitMismatch, at(cell.position), "unit \(quoted(cell.text)) contradicts the catalog: \(unitHint(id, expectedUnit))")
+                    failed = true
+                }
+            } else {
+                report(.error, .unitMismatch, at(cell.position), "unknown unit \(quoted(cell.text)); \(unitHint(id, expectedUnit))")
+                failed = true
+            }
+        }
+
+        let source = row.source?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let note = row.note?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+
+        // Year and value cells.
+        var cells: [(year: Int, cell: Cell)] = []
+        if row.wide {
+            cells = row.yearCells
+        } else if let yearCell = row.year {
+            let valueCell = row.value ?? Cell(text: "", position: yearCell.position)
+            if yearCell.text.trimmingCharacters(in: .whitespaces).isEmpty {
+                report(.error, .missingKey, at(yearCell.position), "year is empty")
+                failed = true
+                _ = parseValue(valueCell, indicatorID: indicatorID, indicator: indicator)
+            } else if let year = CellParsing.year(yearCell.text) {
+                cells = [(year, valueCell)]
+            } else {
+                report(.error, .badYear, at(yearCell.position), "year \(quoted(yearCell.text)) is not a year from 1949 to 2100")
+                failed = true
+                _ = parseValue(valueCell, indicatorID: indicatorID, indicator: indicator)
+            }
+        }
+        var anyValue = false
+        var parsedCells: [(Int, Cell, MeasuredValue)] = []
+        for (year, cell) in cells {
+            guard let value = parseValue(cell, indicatorID: indicatorID, indicator: indicator) else {
+                failed = true
+                continue
+            }
+            if !value.isMissing { anyValue = true }
+            parsedCells.append((year, cell, value))
+        }
+        if source.isEmpty, anyValue || !row.wide {
+            report(.warning, .missingSource, row.source.map { at($0.position) } ?? rowStart, "row has no source; say where the figure was published")
+        }
+        guard !failed, let id = indicatorID else { return }
+        for (year, cell, value) in parsedCells {
+            if !value.isMissing, !checkDuplicate(id, region, year, value, cell.position, name: indicatorText) { continue }
+            pending.append(Measurement(indicator: id, region: region, regionName: regionName, year: year, value: value, unit: expectedUnit, source: source, note: note, file: currentFile, line: row.line))
+        }
+    }
+
+    private func unitHint(_ id: String, _ unit: String) -> String {
+        switch unit {
+        case "": "'\(id)' is categorical (达标/未达标) and has no unit"
+        case "%": "'\(id)' is a rate in %"
+        default: "'\(id)' is measured in \(unit)"
+        }
+    }
+
+    /// With no known indicator the value is still checked to be a number or a category.
+    private func parseValue(_ cell: Cell, indicatorID: String?, indicator: Indicator?) -> MeasuredValue? {
+        guard let indicatorID else {
+            switch cell.jsonKind == .number ? (Figure(cell.text).map { .number($0, percent: false) } ?? .invalid) : CellParsing.value(cell.text) {
+            case .invalid:
+                report(.error, .badValue, at(cell.position), "\(quoted(cell.text)) is not a number; write it like 96.5, 96.5% or 1,203")
+                return nil
+            case .number(let f, _): return .number(f)
+            case .category(let c): return .category(c)
+            case .missing: return .missing
+            }
+        }
+        let categorical = indicator?.isCategorical ?? true  // qualitative target ids take categories
+        if cell.jsonKind == .bool { return categorical ? .category(cell.text == "true") : invalidValue(cell, indicatorID, indicator, categorical) }
+        let parsed: CellValue
+        if cell.jsonKind == .number {
+            parsed = Figure(cell.text).map { .number($0, percent: false) } ?? .invalid
+        } else {
+            parsed = CellParsing.value(cell.text)
+        }
+        switch parsed {
+        case .missing:
+            return .missing
+        case .category(let met):
+            if categorical { return .category(met) }
+            return invalidValue(cell, indicatorID, indicator, categorical)
+        case .number(let figure, let percent):
+            if categorical { return invalidValue(cell, indicatorID, indicator, categorical) }
+            let unit = indicator?.unit ?? ""
+            if percent, unit != "%" {
+                report(.error, .unitMismatch, at(cell.position), "\(quoted(cell.text)) has a percent sign, but \(unitHint(indicatorID, unit))")
+                return nil
+            }
+            if let range = indicator?.validRange, !range.contains(figure.doubleValue) {
+                let what = unit == "count" ? "a count cannot be below 0" : unit == "%" ? "a rate must be from 0 to 100" : "the scale is \(formatDerived(range.lowerBound, places: 0)) to \(formatDerived(range.upperBound, places: 0))"
+                report(.error, .outOfRange, at(cell.position), "value \(quoted(cell.text)) is out of range: \(what)")
+                return nil
+            }
+            if unit == "count", !figure.isInteger {
+                report(.error, .outOfRange, at(cell.position), "value \(quoted(cell.text)) is not a whole number, but '\(indicatorID)' is a count")
+                return nil
+            }
+            return .number(figure)
+        case .invalid:
+            return invalidValue(cell, indicatorID, indicator, categorical)
+        }
+    }
+
+    private func invalidValue(_ cell: Cell, _ id: String, _ indicator: Indicator?, _ categorical: Bool) -> MeasuredValue? {
+        if categorical {
+            report(.error, .badValue, at(cell.position), "\(quoted(cell.text)) is not a category; '\(id)' is met or not: write 达标 or 未达标 (yes/no)")
+        } else {
+            report(.error, .badValue, at(cell.position), "\(quoted(cell.text)) is not a number; write it like 96.5, 96.5% or 1,203")
+        }
+        return nil
+    }
+
+    /// Records the value under its key; false when it repeats one already given.
+    private func checkDuplicate(_ indicator: String, _ region: RegionCode, _ year: Int, _ value: MeasuredValue, _ position: TextPosition, name: String) -> Bool {
+        let slot: Int32
+        if let s = indicatorSlots[indicator] {
+            slot = s
+        } else {
+            slot = Int32(indicatorSlots.count)
+            indicatorSlots[indicator] = slot
+        }
+        let key = Key(indicator: slot, region: Int32(region.code), year: Int16(year))
+        if let previous = seen[key] {
+            let there = previous.file == currentFileIndex ? "line \(previous.line)" : "\(files[Int(previous.file)].path):\(previous.line)"
+            let label = "\(quoted(name)), \(regionLabel(region)), \(year)"
+            if previous.value == value {
+                report(.warning, .exactDuplicate, at(position), "\(label) is given again with the same value, first at \(there)")
+            } else {
+                report(.error, .conflictingDuplicate, at(position), "\(label) is \(value.text(.en)) here but \(previous.value.text(.en)) at \(there)")
+            }
+            return false
+        }
+        seen[key] = Seen(value: value, file: currentFileIndex, line: Int32(clamping: position.line))
+        return true
+    }
+
+    private func regionLabel(_ code: RegionCode) -> String {
+        if let region = catalog.region(code: code.code) { return region.slug }
+        return String(code.code)
+    }
+
+    private func resolveIndicator(_ text: String) -> String? {
+        if let cached = indicatorCache[text] { return cached }
+        let id = catalog.resolveIndicator(text)
+        indicatorCache[text] = id
+        return id
+    }
+
+    private func resolveRegion(_ text: String) -> Catalog.RegionResolution {
+        if let cached = regionCache[text] { return cached }
+        let r = catalog.resolveRegion(text)
+        regionCache[text] = r
+        return r
+    }
+}

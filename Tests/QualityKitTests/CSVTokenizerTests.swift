@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+
+@testable import QualityKit
+
+func tokenize(_ bytes: [UInt8], chunkSize: Int = 1 << 20, delimiter: UInt8 = UInt8(ascii: ","), limits: ReaderLimits = .standard) throws -> [CSVRecord] {
+    let tokenizer = CSVTokenizer(reader: MemoryChunkReader(bytes, chunkSize: chunkSize), delimiter: delimiter, limits: limits)
+    var records: [CSVRecord] = []
+    while let r = try tokenizer.next() { records.append(r) }
+    return records
+}
+
+@Suite struct CSVSpectrumTests {
+    static let names = ["comma_in_quotes", "empty", "empty_crlf", "escaped_quotes", "json", "location_coordinates", "newlines", "newlines_crlf", "quotes_and_newlines", "simple", "simple_crlf", "utf8"]
+
+    /// Every csv-spectrum file yields exactly the records of its JSON twin, at any chunking.
+    @Test(arguments: names, [1, 3, 1 << 20])
+    func readsAsItsJSONTwin(_ name: String, _ chunkSize: Int) throws {
+        let base = fixturesURL.appendingPathComponent("csv-spectrum")
+        let csv = try Data(contentsOf: base.appendingPathComponent("csvs/\(name).csv"))
+        let expected = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: base.appendingPathComponent("json/\(name).json"))) as? [[String: String]], "\(name).json is an array of records")
+        let records = try tokenize(Array(csv), chunkSize: chunkSize).filter { !$0.isBlank }
+        #expect(records.allSatisfy { $0.issues.isEmpty })
+        let header = try #require(records.first).fields
+        let rows = records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0.fields)) }
+        #expect(rows == expected)
+    }
+}
+
+@Suite struct CSVTokenizerTests {
+    struct Case: Sendable, CustomStringConvertible {
+        let name: String
+        let input: String
+        let fields: [[String]]
+        var description: String { name }
+    }
+
+    static let cases: [Case] = [
+        .init(name: "LF", input: "a,b\n1,2\n", fields: [["a", "b"], ["1", "2"]]),
+        .init(name: "CRLF", input: "a,b\r\n1,2\r\n", fields: [["a", "b"], ["1", "2"]]),
+        .init(name: "CR", input: "a,b\r1,2\r", fields: [["a", "b"], ["1", "2"]]),
+        .init(name: "no trailing newline", input: "a,b\n1,2", fields: [["a", "b"], ["1", "2"]]),
+        .init(name: "trailing empty field", input: "a,b\n1,\n", fields: [["a", "b"], ["1", ""]]),
+        .init(name: "trailing empty field at EOF", input: "a,b\n1,", fields: [["a", "b"], ["1", ""]]),
+        .init(name: "blank lines", input: "a,b\n\n1,2\n\n", fields: [["a", "b"], [""], ["1", "2"], [""]]),
+        .init(name: "newline in quotes", input: "a,b\n\"x\ny\",2\n", fields: [["a", "b"], ["x\ny", "2"]]),
+        .init(name: "CRLF in quotes", input: "a,b\r\n\"x\r\ny\",2\r\n", fields: [["a", "b"], ["x\r\ny", "2"]]),
+        .init(name: "doubled quotes", input: "a\n\"say \"\"hi\"\"\"\n", fields: [["a"], ["say \"hi\""]]),
+        .init(name: "quoted empty", input: "a,b\n\"\",\"\"\n", fields: [["a", "b"], ["", ""]]),
+        .init(name: "delimiter in quotes", input: "a\n\"1,203\"\n", fields: [["a"], ["1,203"]]),
+        .init(name: "spaces kept", input: "a\n 1 \n", fields: [["a"], [" 1 "]]),
+        .init(name: "chinese", input: "指标,值\n森林覆盖率,63.1\n", fields: [["指标", "值"], ["森林覆盖率", "63.1"]]),
+    ]
+
+    @Test(arguments: cases, [1, 2, 5, 1 << 20])
+    func readsRFC4180(_ c: Case, _ chunkSize: Int) throws {
+        let records = try tokenize(Array(c.input.utf8), chunkSize: chunkSize)
+        #expect(records.map(\.fields) == c.fields)
+        #expect(records.allSatisfy { $0.issues.isEmpty })
+    }
+
+    @Test func positionsAreLineAndColumnInCharacters() throws {
+        let records = try tokenize(Array("指标,地区\n\"a\nb\",森林\n".utf8))
+        #expect(records[0].positions == [TextPosition(line: 1, column: 1), TextPosition(line: 1, column: 4)])
+        #expect(records[1].line == 2)
+        #expect(records[1].positions == [TextPosition(line: 2, column: 1), TextPosition(line: 3, column: 4)])
+    }
+
+    @Test(arguments: [1, 4, 1 << 20])
+    func malformedQuotesAreReportedWhereTheyAre(_ chunkSize: Int) throws {
+        let records = try tokenize(Array("a,b\n\"x\"y,2\n1\"2,3\nok,\"open\nmore\n".utf8), chunkSize: chunkSize)
+        #expect(records.count == 4)
+        #expect(records[1].issues.map(\.code) == [.textAfterQuote])
+        #expect(records[1].issues[0].position == TextPosition(line: 2, column: 4))
+        #expect(records[2].issues.isEmpty)
+        #expect(records[2].fields == ["1\"2", "3"])
+        #expect(records[3].issues.map(\.code) == [.unterminatedQuote])
+        #expect(records[3].issues[0].position == TextPosition(line: 4, column: 4))
+    }
+
+    @Test func oversizedRecordsAreAnErrorNotAnAllocation() throws {
+        let limits = ReaderLimits(maxRecordBytes: 64, maxFields: 5, maxJSONDepth: 8)
+        let long = "a\n" + String(repeating: "x", count: 1000) + "\nok\n"
+        let records = try tokenize(Array(long.utf8), chunkSize: 7, limits: limits)
+        #expect(records.map { $0.issues.map(\.code) } == [[], [.recordTooLarge], []])
+        #expect(records[1].fields[0].count <= 64)
+        #expect(records[2].fields == ["ok"])
+        let wide = try tokenize(Array((String(repeating: ",", count: 100) + "\n").utf8), limits: limits)
+        #expect(wide[0].issues.map(\.code) == [.recordTooLarge])
+        #expect(wide[0].fields.count == 5)
+    }
+
+    @Test func tabsForTSV() throws {
+        let records = try tokenize(Array("a\tb\n1,5\t2\n".utf8), delimiter: 0x09)
+        #expect(records.map(\.fields) == [["a", "b"], ["1,5", "2"]])
+    }
+}
+
+@Suite struct EncodingTests {
+    func decode(_ bytes: [UInt8], chunkSize: Int = 1 << 20, forced: TextEncoding? = nil) throws -> (String, TextEncoding) {
+        let (stream, encoding) = try TextDecoding.utf8Stream(from: MemoryChunkReader(bytes, chunkSize: chunkSize), encoding: forced)
+        var out: [UInt8] = []
+        while let c = try stream.nextChunk() { out += c }
+        return (String(decoding: out, as: UTF8.self), encoding)
+    }
+
+    static let text = "指标,地区,年份,数值\n森林覆盖率,江西,2015,63.1\n"
+
+    @Test(arguments: [1, 2, 3, 1 << 20])
+    func detectsAndDecodesEveryEncoding(_ chunkSize: Int) throws {
+        let gb = gb18030Bytes(Self.text)
+        #expect(try decode(gb, chunkSize: chunkSize) == (Self.text, .gb18030))
+        #expect(try decode([0xEF, 0xBB, 0xBF] + Array(Self.text.utf8), chunkSize: chunkSize) == (Self.text, .utf8BOM))
+        #expect(try decode(Array(Self.text.utf8), chunkSize: chunkSize) == (Self.text, .utf8))
+        let le: [UInt8] = [0xFF, 0xFE] + Self.text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        #expect(try decode(le, chunkSize: chunkSize) == (Self.text, .utf16LE))
+        let be: [UInt8] = [0xFE, 0xFF] + Self.text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        #expect(try decode(be, chunkSize: chunkSize) == (Self.text, .utf16BE))
+    }
+
+    @Test func undecodableBytesAreMarkedNeverReplaced() throws {
+        // GB18030 forced on bytes that end in half a character.
+        let (text, _) = try decode([0xC9, 0xAD, 0xC1], forced: .gb18030)
+        #expect(!text.contains("\u{FFFD}") || text.unicodeScalars.count == 2)
+        let records = try tokenize(Array("a\n".utf8) + [0xC9, 0xAD, 0xFF] + Array("\n".utf8))
+        #expect(records[1].issues.map(\.code) == [.undecodable])
+        #expect(records[1].issues[0].message.hasPrefix("field contains bytes that are not valid UTF-8 (FF);"))
+    }
+
+    @Test func encodingNamesParse() {
+        #expect(TextEncoding(name: "GBK") == .gb18030)
+        #expect(TextEncoding(name: "utf8") == .utf8)
+        #expect(TextEncoding(name: "UTF-16") == .utf16LE)
+        #expect(TextEncoding(name: "latin1") == nil)
+    }
+}
+
+@Suite struct CellParsingTests {
+    @Test(arguments: [
+        ("96.5", "96.5", false), ("96.5%", "96.5", true), ("９６．５", "96.5", false), ("９６．５％", "96.5", true),
+        ("1,203", "1203", false), ("1 203", "1203", false), ("12,345,678.5", "12345678.5", false), (" 63.1 % ", "63.1", true), ("-0.1", "-0.1", false),
+    ])
+    func numbersAsPeopleTypeThem(_ raw: String, _ figure: String, _ percent: Bool) {
+        #expect(CellParsing.value(raw) == .number(Figure(figure)!, percent: percent))
+    }
+
+    @Test(arguments: ["", "—", "-", "NA", "n/a", "…", "  ", "——"])
+    func missingIsMissing(_ raw: String) {
+        #expect(CellParsing.value(raw) == .missing)
+    }
+
+    @Test(arguments: [("达标", true), ("未达标", false), ("是", true), ("否", false), ("yes", true), ("NO", false), ("true", true), ("False", false)])
+    func categories(_ raw: String, _ met: Bool) {
+        #expect(CellParsing.value(raw) == .category(met))
+    }
+
+    @Test(arguments: ["abc", "1,20", "12,3456", "1e3", "0x10", "96.5%%", "1.2.3", "nan5"])
+    func invalidIsNeverGuessed(_ raw: String) {
+        #expect(CellParsing.value(raw) == .invalid)
+    }
+
+    @Test func years() {
+        #expect(CellParsing.year("2015") == 2015)
+        #expect(CellParsing.year("2015年") == 2015)
+        #expect(CellParsing.year("２０１５") == 2015)
+        #expect(CellParsing.year("1948") == nil)
+        #expect(CellParsing.year("2101") == nil)
+        #expect(CellParsing.year("15") == nil)
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+
+@testable import QualityKit
+
+func readFixture(_ name: String, options: MeasurementReader.Options = .init()) throws -> ([QualityKit.Measurement], MeasurementReader) {
+    let reader = MeasurementReader(catalog: .embedded, options: options)
+    var out: [QualityKit.Measurement] = []
+    reader.read(path: name, from: try FileChunkReader(path: fixture(name))) { out.append($0) }
+    return (out, reader)
+}
+
+func brief(_ m: QualityKit.Measurement) -> String {
+    let value: String = switch m.value {
+    case .number(let f): f.description
+    case .category(let c): c ? "达标" : "未达标"
+    case .missing: "missing"
+    }
+    return "\(m.indicator) \(m.region.code) \(m.year) \(value) | \(m.source)"
+}
+
+@Suite struct RealisticFixtureTests {
+    @Test func excelGB18030WideTable() throws {
+        let (m, reader) = try readFixture("excel-gb18030-wide.csv")
+        #expect(reader.diagnostics.isEmpty)
+        #expect(reader.files[0].encoding == "gb18030" && reader.files[0].layout == "wide")
+        #expect(m.map(brief) == [
+            "national_spot_check_pass_rate 100000 2012 89.8 | 质检总局年度国家监督抽查通报",
+            "national_spot_check_pass_rate 100000 2013 88.9 | 质检总局年度国家监督抽查通报",
+            "national_spot_check_pass_rate 100000 2014 92.3 | 质检总局年度国家监督抽查通报",
+            "national_spot_check_pass_rate 100000 2015 91.1 | 质检总局年度国家监督抽查通报",
+            "forest_coverage 360000 2012 63.1 | 江西省林业厅",
+            "forest_coverage 360000 2013 missing | 江西省林业厅",
+            "forest_coverage 360000 2014 missing | 江西省林业厅",
+            "forest_coverage 360000 2015 63.1 | 江西省林业厅",
+        ])
+    }
+
+    @Test func excelUnicodeText() throws {
+        let (m, reader) = try readFixture("excel-unicode-text.txt")
+        #expect(reader.diagnostics.isEmpty)
+        #expect(reader.files[0].encoding == "utf-16le" && reader.files[0].layout == "long")
+        #expect(m.map(brief) == [
+            "farm_product_pass_rate 100000 2015 97.1 | 农业部",
+            "manufacturing_pass_rate 100000 2024 93.93 | 市场监管总局",
+        ])
+        #expect(m[0].note == "例行监测，4次")
+    }
+
+    @Test func handTypedFullWidthAndPercent() throws {
+        let (m, reader) = try readFixture("hand-typed.csv")
+        #expect(reader.diagnostics.isEmpty)
+        #expect(reader.files[0].encoding == "utf-8-bom")
+        #expect(m.map(brief) == [
+            "forest_coverage 360000 2015 63.1 | 江西省林业厅",
+            "jiangxi_famous_brand_products 360000 2015 1203 | 江西省质量兴省领导小组",
+            "forest_coverage 360000 2016 63.1 | 江西省林业厅",
+            "river_section_grade3_share 360000 2015 missing | 江西省生态环境厅",
+            "producer_service_satisfaction 360000 2015 80 | 江西省质监局",
+        ])
+    }
+
+    @Test func jsonExport() throws {
+        let (m, reader) = try readFixture("export.json")
+        #expect(reader.diagnostics.isEmpty)
+        #expect(m.map(brief) == [
+            "national_spot_check_pass_rate 100000 2014 92.3 | 质检总局",
+            "national_spot_check_pass_rate 100000 2015 91.1 | 质检总局",
+            "city_air_quality_grade2 360000 2015 未达标 | 江西省生态环境厅",
+            "consumer_goods_pass_rate 100000 2019 missing | 市场监管总局",
+        ])
+    }
+
+    @Test func countyCodesKeepTheirNames() throws {
+        let (m, _) = try readFixture("county-panel.csv")
+        #expect(m.map { "\($0.region.code) \($0.regionName)" } == ["360102 东湖区", "360121 南昌县"])
+        #expect(m.allSatisfy { $0.region.provinceCode == 360000 })
+    }
+
+    @Test func defaultRegionForFilesWithoutARegionColumn() throws {
+        let reader = MeasurementReader(catalog: .embedded, options: .init(defaultRegion: RegionCode(360000)))
+        var out: [QualityKit.Measurement] = []
+        reader.read(path: "x.csv", from: MemoryChunkReader("指标,年份,数值,来源\n森林覆盖率,2015,63.1,x\n")) { out.append($0) }
+        #expect(out.map(brief) == ["forest_coverage 360000 2015 63.1 | x"])
+    }
+
+    /// Every data line is accounted for: read + rejected = data lines.
+    @Test(arguments: ["malformed-quotes.csv", "malformed-values.csv", "county-panel.csv", "hand-typed.csv", "excel-gb18030-wide.csv", "malformed-header.csv"])
+    func everyRowIsAccountedFor(_ name: String) throws {
+        let (_, reader) = try readFixture(name)
+        let f = reader.files[0]
+        #expect(f.rowsRead + f.rowsRejected == f.rows)
+        let bytes = [UInt8](try Data(contentsOf: fixturesURL.appendingPathComponent(name)))
+        let text = name.contains("gb18030") ? gb18030Text(bytes) : String(decoding: bytes, as: UTF8.self)
+        let physical = text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline).count
+        if !name.contains("quotes") { #expect(f.rows == physical - 1) }
+    }
+}
+
+@Suite struct CheckCommandTests {
+    @Test(arguments: ["malformed-quotes.csv", "malformed-values.csv", "malformed-header.csv", "empty.csv", "undecodable.csv", "malformed.json", "county-panel.csv"])
+    func diagnosticsAreGolden(_ name: String) {
+        let result = runQuality(["check", name])
+        #expect(result.status == .problems)
+        expectGolden(result.stdout, "check-\(name).txt")
+    }
+
+    @Test func cleanFilesExitZero() {
+        let result = runQuality(["check", "excel-unicode-text.txt", "hand-typed.csv", "export.json"])
+        #expect(result.status == .success)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "quality check: 3 files, 11 rows; 0 errors, 0 warnings\n")
+    }
+
+    @Test func duplicatesAreFoundAcrossFiles() {
+        let result = runQuality(["check", "excel-gb18030-wide.csv", "export.json"])
+        #expect(result.status == .success)
+        #expect(result.stdout == """
+            export.json:7:13: warning: [Q302] 'national_spot_check_pass_rate', national, 2014 is given again with the same value, first at excel-gb18030-wide.csv:2
+            export.json:14:13: warning: [Q302] 'national_spot_check_pass_rate', national, 2015 is given again with the same value, first at excel-gb18030-wide.csv:2
+
+            """)
+    }
+
+    @Test func warningsFailOnlyWhenStrict() {
+        let input = Array("indicator,region,year,value\nforest_coverage,jiangxi,2015,63.1\n".utf8)
+        let lax = runQuality(["check", "-"], stdin: input)
+        #expect(lax.status == .success)
+        #expect(lax.stdout == "-:2:1: warning: [Q303] row has no source; say where the figure was published\n")
+        let strict = runQuality(["check", "--strict", "-"], stdin: input)
+        #expect(strict.status == .problems)
+        #expect(strict.stdout == "-:2:1: error: [Q303] row has no source; say where the figure was published\n")
+    }
+
+    @Test func unreadableFileExitsTwo() {
+        let result = runQuality(["check", "no-such-file.csv", "hand-typed.csv"])
+        #expect(result.status == .failure)
+        #expect(result.stdout == "no-such-file.csv: error: [Q100] cannot read the file: no such file or directory\n")
+    }
+
+    @Test func jsonFormat() throws {
+        let result = runQuality(["check", "--format", "json", "county-panel.csv"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let files = try #require(object["files"] as? [[String: Any]])
+        #expect(files[0]["path"] as? String == "county-panel.csv")
+        #expect(files[0]["encoding"] as? String == "utf-8")
+        #expect(files[0]["layout"] as? String == "long")
+        #expect(files[0]["rows"] as? Int == 3)
+        let problems = try #require(object["problems"] as? [[String: Any]])
+        #expect(problems.count == 1)
+        #expect(problems[0]["line"] as? Int == 4 && problems[0]["column"] as? Int == 7 && problems[0]["code"] as? String == "Q202")
+        let summary = try #require(object["summary"] as? [String: Int])
+        #expect(summary["errors"] == 1 && summary["warnings"] == 0 && summary["rows"] == 3)
+    }
+
+    @Test func githubAnnotationsAreEscapedAndSummarised() {
+        let capture = Capture()
+        let input = Array("indicator,region,year,value,source\n\"forest,coverage%\",jiangxi,2015,63.1,x\n".utf8)
+        let result = runQuality(["check", "--format", "github", "-"], environment: ["GITHUB_STEP_SUMMARY": "/summary.md"], stdin: input, capture: capture)
+        #expect(result.stdout == "::error file=-,line=2,col=1,title=Q201::[Q201] unknown indicator 'forest,coverage%25'; did you mean 'forest_coverage'?\n")
+        #expect(capture.files["/summary.md"]?.contains("**1 errors, 0 warnings** in 1 rows.") == true)
+        #expect(CheckRenderer.escapeProperty("a:b,c%\nd") == "a%3Ab%2Cc%25%0Ad")
+    }
+
+    @Test func encodingOverride() {
+        let result = runQuality(["check", "--encoding", "gbk", "hand-typed.csv"])
+        #expect(result.status == .problems)
+        #expect(runQuality(["check", "--encoding", "latin9", "x"]).stderr.hasPrefix("quality: error: unknown encoding 'latin9'"))
+    }
+
+    @Test func verboseNamesEncodingAndLayout() {
+        let result = runQuality(["check", "--verbose", "excel-gb18030-wide.csv"])
+        #expect(result.stderr.hasPrefix("excel-gb18030-wide.csv: encoding gb18030, layout wide, 2 rows (2 read, 0 rejected), 8 values\n"))
+    }
+}
