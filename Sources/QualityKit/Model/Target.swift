@@ -167,7 +167,7 @@ public enum Scope: String, Sendable, Codable {
 
     public var zh: String {
         switch self {
-        case .own: "本地纲要"
+        case .own: "本级纲要"
         case .adopted: "采用国家纲要"
         case .benchmark: "国家目标对照"
         }

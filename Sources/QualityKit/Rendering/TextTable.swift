@@ -15,7 +15,8 @@ public struct TextTable {
         self.wrapLimits = wrapLimits
     }
 
-    public mutating func add(_ row: [String]) { rows.append(row.map(escapingControls)) }
+    /// Adds a row; `\n` inside a cell starts a new line in it, every other control character is escaped.
+    public mutating func add(_ row: [String]) { rows.append(row.map(escapingControlsExceptLineBreaks)) }
 
     public func render(colorHeader: Bool = false) -> String {
         let columnCount = headers.count

@@ -1,0 +1,90 @@
+import Foundation
+
+/// Where a target stands (达标 / 未达标 / 无数据 / 按期可达 / 进度滞后 / 数据不足 / 定性目标).
+public enum AttainmentStatus: String, Sendable, Codable, CaseIterable {
+    case met
+    case notMet = "not_met"
+    case noData = "no_data"
+    case onTrack = "on_track"
+    case offTrack = "off_track"
+    case insufficientData = "insufficient_data"
+    case qualitative
+
+    public var zh: String {
+        switch self {
+        case .met: "达标"
+        case .notMet: "未达标"
+        case .noData: "无数据"
+        case .onTrack: "按期可达"
+        case .offTrack: "进度滞后"
+        case .insufficientData: "数据不足"
+        case .qualitative: "定性目标"
+        }
+    }
+
+    public var en: String {
+        switch self {
+        case .met: "met"
+        case .notMet: "not met"
+        case .noData: "no data"
+        case .onTrack: "on track"
+        case .offTrack: "off track"
+        case .insufficientData: "insufficient data"
+        case .qualitative: "qualitative"
+        }
+    }
+
+    func word(_ lang: Language) -> String { lang == .zh ? zh : en }
+
+    /// Statuses that mean the region is behind, for the "who lags most" ranking.
+    var lags: Bool { self == .notMet || self == .offTrack }
+}
+
+/// A one-line explanation in both languages.
+public struct Reason: Sendable, Hashable {
+    public let zh: String
+    public let en: String
+
+    func text(_ lang: Language) -> String { lang == .zh ? zh : en }
+}
+
+/// A published measure shown beside a result as context, never judged.
+public struct ContextSeries: Sendable, Hashable {
+    public let indicator: Indicator
+    public let observations: [Observation]
+}
+
+/// The judgement of one target for one region.
+public struct Attainment: Sendable {
+    public let target: Target
+    public let scope: Scope
+    public let region: RegionCode
+    public let status: AttainmentStatus
+    /// The value the judgement rests on: the target year's, or the latest.
+    public let actual: Observation?
+    /// Value just before the target's window (or the first inside it), for projections.
+    public let baseline: Observation?
+    public let projected: Double?
+    public let observedRate: Double?
+    public let requiredRate: Double?
+    public let ratio: Double?
+    public let reason: Reason
+    /// For 稳定在: met, but the year before has no value.
+    public let stabilityUnverified: Bool
+    /// Every value of the indicator in this region, ascending.
+    public let series: [Observation]
+    /// The national target on the same measure, shown beside a province's own.
+    public let counterpart: Target?
+    public let context: [ContextSeries]
+}
+
+/// What a report covers: one region (or many with `--by region`).
+public struct RegionReport: Sendable {
+    public let region: RegionCode
+    public let results: [Attainment]
+
+    public func count(_ status: AttainmentStatus) -> Int { results.count { $0.status == status } }
+
+    /// How far behind a region is: unmet and off-track targets.
+    public var lagging: Int { results.count { $0.status.lags } }
+}

@@ -1,0 +1,289 @@
+import Foundation
+
+/// Judges targets against measurements. Pure: no I/O, no clock.
+///
+/// The wording is read as README "The meaning of the wording" says: 超过 is
+/// strict; X以上 and 达到X are at least X; 达到100% is exactly 100; 稳定在 must
+/// hold in the target year and the year before; X左右 meets within the
+/// tolerance; 逐年/不断/稳步 trends need every year-over-year change to go the
+/// stated way. Targets ahead of the as-of year are projected with the observed
+/// compound annual growth rate (Statistics Canada / Open SDG method).
+public struct AttainmentEngine: Sendable {
+    public let catalog: Catalog
+    public let measurements: MeasurementSet
+    /// The latest year the judgement may look at; nil when there is no data.
+    public let asOf: Int?
+    /// Overrides the tolerance of every 左右 target.
+    public let tolerance: Figure?
+
+    public init(catalog: Catalog, measurements: MeasurementSet, asOf: Int? = nil, tolerance: Figure? = nil) {
+        self.catalog = catalog
+        self.measurements = measurements
+        self.asOf = asOf ?? measurements.latestYear
+        self.tolerance = tolerance
+    }
+
+    /// The targets that apply to `region`, judged; own plan first, then adopted, then benchmarks.
+    public func evaluate(region: RegionCode, plan: String? = nil, year: Int? = nil) -> RegionReport {
+        var entries = catalog.applicableTargets(to: region)
+        if let plan { entries = entries.filter { $0.target.plan == plan } }
+        if let year { entries = entries.filter { $0.target.year == year } }
+        let order: [Scope] = [.own, .adopted, .benchmark]
+        entries = entries.enumerated().sorted { a, b in
+            let sa = order.firstIndex(of: a.element.scope)!
+            let sb = order.firstIndex(of: b.element.scope)!
+            return sa != sb ? sa < sb : a.offset < b.offset
+        }.map(\.element)
+        let results = entries.map { judge($0.target, scope: $0.scope, region: region) }
+        return RegionReport(region: region, results: results)
+    }
+
+    /// Judges one target for one region.
+    public func judge(_ raw: Target, scope: Scope, region: RegionCode) -> Attainment {
+        let target = tolerance.map { raw.with(tolerance: $0) } ?? raw
+        let seriesID = target.indicator ?? target.id
+        let series = measurements.values(seriesID, region)
+        let context = catalog.contextMeasures(for: seriesID).compactMap { indicator -> ContextSeries? in
+            let obs = measurements.values(indicator.id, region)
+            return obs.isEmpty ? nil : ContextSeries(indicator: indicator, observations: obs)
+        }
+        let counterpart = catalog.nationalCounterpart(of: target)
+        var verdict: Verdict
+        switch target.kind {
+        case .threshold: verdict = threshold(target, series)
+        case .trend: verdict = trend(target, series, changeSeries: context.first { $0.indicator.contextFor?.relation == "change" }?.observations)
+        case .categorical: verdict = categorical(target, series)
+        case .qualitative:
+            verdict = series.isEmpty
+                ? Verdict(status: .qualitative, reason: Reason(zh: "定性目标：列出并引用原文，不打分；可用“达标/未达标”提供评估", en: "qualitative goal: listed and cited, not scored; supply 达标/未达标 to assess it"))
+                : categorical(target, series)
+        }
+        return Attainment(
+            target: target, scope: scope, region: region, status: verdict.status, actual: verdict.actual, baseline: verdict.baseline,
+            projected: verdict.projected, observedRate: verdict.observedRate, requiredRate: verdict.requiredRate, ratio: verdict.ratio,
+            reason: verdict.reason, stabilityUnverified: verdict.stabilityUnverified, series: series, counterpart: counterpart, context: context)
+    }
+
+    struct Verdict {
+        var status: AttainmentStatus
+        var reason: Reason
+        var actual: Observation? = nil
+        var baseline: Observation? = nil
+        var projected: Double? = nil
+        var observedRate: Double? = nil
+        var requiredRate: Double? = nil
+        var ratio: Double? = nil
+        var stabilityUnverified = false
+    }
+
+    // MARK: - Thresholds
+
+    /// Whether a value meets the target's comparison (not its two-year condition).
+    static func meets(_ value: Figure, _ target: Target) -> Bool {
+        guard let x = target.value else { return false }
+        switch target.comparator {
+        case .gt: return value > x
+        case .ge: return value >= x
+        case .eq: return value == x
+        case .approx:
+            let floor = (x - (target.tolerance ?? Figure(1))) ?? x
+            return value >= floor
+        default: return false
+        }
+    }
+
+    static func meets(_ value: Double, _ target: Target) -> Bool {
+        guard let x = target.value?.doubleValue else { return false }
+        let epsilon = 1e-9
+        switch target.comparator {
+        case .gt: return value > x + epsilon
+        case .ge: return value >= x - epsilon
+        case .eq: return abs(value - x) <= epsilon
+        case .approx: return value >= x - (target.tolerance?.doubleValue ?? 1) - epsilon
+        default: return false
+        }
+    }
+
+    /// `30.0 > 30` is false: shows the value, the relation that holds, and the target.
+    static func relation(_ value: Figure, _ target: Target) -> String {
+        guard let x = target.value else { return value.description }
+        if value > x { return "\(value) > \(x)" }
+        if value == x { return "\(value) = \(x)" }
+        return "\(value) < \(x)"
+    }
+
+    private func threshold(_ target: Target, _ series: [Observation]) -> Verdict {
+        guard let asOf else {
+            return Verdict(status: .noData, reason: Reason(zh: "没有数据", en: "no data"))
+        }
+        if target.year <= asOf { return judgePassed(target, series) }
+        return project(target, series, asOf: asOf)
+    }
+
+    private func value(_ series: [Observation], _ year: Int) -> Observation? { series.first { $0.year == year } }
+
+    private func judgePassed(_ target: Target, _ series: [Observation]) -> Verdict {
+        let y = target.year
+        guard let obs = value(series, y), let v = obs.value.figure else {
+            let latest = series.last { $0.year <= y && $0.value.figure != nil }
+            let tail = latest.map { "；最近为\($0.year)年 \($0.value.text(.zh))" } ?? ""
+            let tailEn = latest.map { "; latest is \($0.year): \($0.value.text(.en))" } ?? ""
+            return Verdict(status: .noData, reason: Reason(zh: "\(y)年无数据\(tail)", en: "no value for \(y)\(tailEn)"), actual: latest)
+        }
+        let rel = AttainmentEngine.relation(v, target)
+        guard AttainmentEngine.meets(v, target) else {
+            var zh = "\(y)年 \(rel)"
+            var en = "\(y): \(rel)"
+            if target.comparator == .gt, let x = target.value, v == x { zh += "（“超过”须严格大于）"; en += " (超过 means strictly more)" }
+            if target.comparator == .eq { zh += "（须达到\(target.value!)）"; en += " (must reach exactly \(target.value!))" }
+            if target.comparator == .approx, let x = target.value {
+                let tol = target.tolerance ?? Figure(1)
+                zh += "，低于\(x)左右的容差±\(tol)"
+                en += ", below \(x) by more than the tolerance ±\(tol)"
+            }
+            return Verdict(status: .notMet, reason: Reason(zh: zh, en: en), actual: obs)
+        }
+        if target.comparator == .approx, let x = target.value, v < x {
+            let tol = target.tolerance ?? Figure(1)
+            return Verdict(status: .met, reason: Reason(zh: "\(y)年 \(v) ≈ \(x)（容差±\(tol)以内）", en: "\(y): \(v) ≈ \(x) (within ±\(tol))"), actual: obs)
+        }
+        if target.sustained {
+            guard let before = value(series, y - 1), let b = before.value.figure else {
+                return Verdict(
+                    status: .met,
+                    reason: Reason(zh: "\(y)年 \(rel)；\(y - 1)年无数据，连续两年未能核实", en: "\(y): \(rel); no value for \(y - 1), stability unverified"),
+                    actual: obs, stabilityUnverified: true)
+            }
+            let relBefore = AttainmentEngine.relation(b, target)
+            if AttainmentEngine.meets(b, target) {
+                return Verdict(status: .met, reason: Reason(zh: "\(y - 1)年 \(relBefore)，\(y)年 \(rel)：连续两年保持", en: "\(y - 1): \(relBefore), \(y): \(rel): held two years"), actual: obs)
+            }
+            return Verdict(status: .notMet, reason: Reason(zh: "\(y - 1)年 \(relBefore)：未能连续两年保持", en: "\(y - 1): \(relBefore): not held two years"), actual: obs)
+        }
+        return Verdict(status: .met, reason: Reason(zh: "\(y)年 \(rel)", en: "\(y): \(rel)"), actual: obs)
+    }
+
+    /// The CAGR projection for a target still ahead.
+    private func project(_ target: Target, _ series: [Observation], asOf: Int) -> Verdict {
+        let known = series.filter { $0.year <= asOf && $0.value.figure != nil }
+        let start = target.windowStart
+        let baseline = known.last { $0.year == start - 1 } ?? known.first { $0.year >= start }
+        guard let latest = known.last, let base = baseline, base.year < latest.year,
+            let b = base.value.figure?.doubleValue, let l = latest.value.figure?.doubleValue, let x = target.value?.doubleValue
+        else {
+            let n = known.filter { $0.year >= start - 1 }.count
+            return Verdict(
+                status: .insufficientData,
+                reason: n == 0
+                    ? Reason(zh: "\(start - 1)年以来没有数值，无法推算\(target.year)年", en: "no value since \(start - 1): nothing to project \(target.year) from")
+                    : Reason(zh: "\(start - 1)年以来仅有1个数值，不足以推算\(target.year)年", en: "1 value since \(start - 1): too few to project \(target.year)"),
+                actual: known.last, baseline: baseline)
+        }
+        guard b > 0, l > 0 else {
+            return Verdict(status: .insufficientData, reason: Reason(zh: "数值非正，无法计算年均增长率", en: "non-positive values: no growth rate"), actual: latest, baseline: base)
+        }
+        let observed = pow(l / b, 1 / Double(latest.year - base.year)) - 1
+        let required = pow(x / b, 1 / Double(target.year - base.year)) - 1
+        var projected = l * pow(1 + observed, Double(target.year - latest.year))
+        if target.unit == "%" { projected = min(projected, 100) }
+        var projectedBefore = l * pow(1 + observed, Double(target.year - 1 - latest.year))
+        if target.unit == "%" { projectedBefore = min(projectedBefore, 100) }
+        let ratio: Double? = required > 1e-12 ? observed / required : nil
+        var onTrack = AttainmentEngine.meets(projected, target)
+        if target.sustained, target.year - 1 > latest.year { onTrack = onTrack && AttainmentEngine.meets(projectedBefore, target) }
+        if target.sustained, target.year - 1 == latest.year, let lv = latest.value.figure { onTrack = onTrack && AttainmentEngine.meets(lv, target) }
+        let p = formatDerived(projected, places: 2)
+        let ratioText = ratio.map { formatDerived($0, places: 2) }
+        let rates = "observed \(signedPercent(observed))/yr, required \(signedPercent(required))/yr" + (ratioText.map { ", ratio \($0)" } ?? "")
+        let ratesZh = "实际年均\(signedPercent(observed))，所需年均\(signedPercent(required))" + (ratioText.map { "，比值\($0)" } ?? "")
+        let cmp = "\(target.comparator.symbol) \(target.value!)"
+        let reason = onTrack
+            ? Reason(zh: "按\(base.year)–\(latest.year)年增速推算\(target.year)年为 \(p)，可达 \(cmp)（\(ratesZh)）", en: "projected \(target.year): \(p), meets \(cmp) at the \(base.year)–\(latest.year) rate (\(rates))")
+            : Reason(zh: "按\(base.year)–\(latest.year)年增速推算\(target.year)年为 \(p)，达不到 \(cmp)（\(ratesZh)）", en: "projected \(target.year): \(p), short of \(cmp) at the \(base.year)–\(latest.year) rate (\(rates))")
+        return Verdict(
+            status: onTrack ? .onTrack : .offTrack, reason: reason, actual: latest, baseline: base,
+            projected: projected, observedRate: observed, requiredRate: required, ratio: ratio)
+    }
+
+    // MARK: - Trends
+
+    private func trend(_ target: Target, _ series: [Observation], changeSeries: [Observation]?) -> Verdict {
+        guard let asOf else { return Verdict(status: .noData, reason: Reason(zh: "没有数据", en: "no data")) }
+        let passed = target.year <= asOf
+        let last = min(target.year, asOf)
+        let start = target.windowStart
+        let rising = target.comparator == .increase
+        var steps: [(year: Int, from: Figure?, to: Figure, ok: Bool)] = []
+        let points = series.filter { $0.year >= start - 1 && $0.year <= last }.compactMap { o in o.value.figure.map { (o.year, $0, o) } }
+        if points.count >= 2 {
+            for (a, b) in zip(points, points.dropFirst()) {
+                steps.append((b.0, a.1, b.1, rising ? b.1 > a.1 : b.1 < a.1))
+            }
+        } else if let changes = changeSeries {
+            // The published year-on-year change gives each year's direction directly.
+            for o in changes where o.year >= start && o.year <= last {
+                if let c = o.value.figure { steps.append((o.year, nil, c, rising ? c > Figure(0) : c < Figure(0))) }
+            }
+        }
+        let actual = points.last?.2 ?? changeSeries?.last { $0.year <= last }
+        let word = rising ? ("上升", "rose") : ("下降", "fell")
+        guard !steps.isEmpty else {
+            return Verdict(
+                status: passed ? .noData : .insufficientData,
+                reason: Reason(zh: "\(start - 1)–\(last)年不足两个数值，无法判断逐年走向", en: "fewer than two values in \(start - 1)–\(last): no year-over-year change to judge"),
+                actual: actual)
+        }
+        let bad = steps.filter { !$0.ok }
+        func describe(_ s: (year: Int, from: Figure?, to: Figure, ok: Bool)) -> (String, String) {
+            if let from = s.from { return ("\(s.year)年 \(from)→\(s.to)", "\(s.year): \(from)→\(s.to)") }
+            return ("\(s.year)年比上年 \(s.to)%", "\(s.year): \(s.to)% on the year before")
+        }
+        let years = steps.map { String($0.year) }
+        if bad.isEmpty, steps.count == 1 {
+            return Verdict(
+                status: passed ? .met : .onTrack,
+                reason: Reason(zh: "\(years[0])年比上年\(word.0)（仅1次变化）", en: "\(word.1) in \(years[0]) (1 change so far)"),
+                actual: actual)
+        }
+        if bad.isEmpty {
+            let span = "\(years.first!)–\(years.last!)"
+            return Verdict(
+                status: passed ? .met : .onTrack,
+                reason: Reason(zh: "\(span)年每年均\(word.0)（\(steps.count)次变化）", en: "\(word.1) every year \(span) (\(steps.count) change\(steps.count == 1 ? "" : "s"))"),
+                actual: actual)
+        }
+        let listed = bad.prefix(3).map(describe)
+        return Verdict(
+            status: passed ? .notMet : .offTrack,
+            reason: Reason(
+                zh: "并非逐年\(word.0)：" + listed.map(\.0).joined(separator: "，"),
+                en: "did not \(rising ? "rise" : "fall") every year: " + listed.map(\.1).joined(separator: ", ")),
+            actual: actual)
+    }
+
+    // MARK: - Categories
+
+    private func categorical(_ target: Target, _ series: [Observation]) -> Verdict {
+        guard let asOf else { return Verdict(status: .noData, reason: Reason(zh: "没有数据", en: "no data")) }
+        if target.year <= asOf {
+            guard let obs = value(series, target.year), case .category(let met) = obs.value else {
+                return Verdict(status: .noData, reason: Reason(zh: "\(target.year)年无评估", en: "no assessment for \(target.year)"))
+            }
+            return Verdict(
+                status: met ? .met : .notMet,
+                reason: Reason(zh: "\(target.year)年评估：\(met ? "达标" : "未达标")", en: "\(target.year) assessment: \(met ? "met" : "not met")"), actual: obs)
+        }
+        guard let obs = series.last(where: { $0.year <= asOf }), case .category(let met) = obs.value else {
+            return Verdict(status: .insufficientData, reason: Reason(zh: "尚无评估", en: "no assessment yet"))
+        }
+        return Verdict(
+            status: met ? .onTrack : .offTrack,
+            reason: Reason(zh: "最近评估（\(obs.year)年）：\(met ? "达标" : "未达标")", en: "latest assessment (\(obs.year)): \(met ? "met" : "not met")"), actual: obs)
+    }
+}
+
+/// `+0.10%`, `-1.25%`: a rate as a signed percentage with two decimals.
+func signedPercent(_ rate: Double) -> String {
+    let text = formatDerived(rate * 100, places: 2)
+    return (rate >= 0 && !text.hasPrefix("-") ? "+" : "") + text + "%"
+}

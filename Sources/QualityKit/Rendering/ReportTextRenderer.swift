@@ -1,0 +1,134 @@
+/// The terminal report: aligned by display width, wrapped, coloured only when allowed.
+enum ReportTextRenderer {
+    static func render(_ doc: ReportDocument, lang: Language, color: Bool, width: Int) -> String {
+        if doc.byRegion { return matrix(doc, lang: lang, color: color) }
+        var out = ""
+        for report in doc.regions {
+            out += region(report, doc, lang: lang, color: color, width: width)
+        }
+        out += footer(doc, lang: lang)
+        return out
+    }
+
+    static func statusWord(_ s: AttainmentStatus, _ lang: Language, _ color: Bool) -> String {
+        let w = s.word(lang)
+        guard color else { return w }
+        switch s {
+        case .met, .onTrack: return ANSI.green(w)
+        case .notMet, .offTrack: return ANSI.red(w)
+        case .noData, .insufficientData: return ANSI.yellow(w)
+        case .qualitative: return w
+        }
+    }
+
+    static func region(_ report: RegionReport, _ doc: ReportDocument, lang: Language, color: Bool, width: Int) -> String {
+        let name = doc.regionName(report.region, lang)
+        var out = lang.pick("\(name) · 质量发展目标达标情况\n", "\(name) · attainment of quality-development targets\n")
+        let asOf = doc.asOf.map(String.init) ?? "—"
+        out += lang.pick("数据截至 \(asOf) 年 · \(doc.dataLabel)\n", "Data as of \(asOf) · \(doc.dataLabel)\n")
+        out += lang.pick("对照：", "Judged against: ") + doc.plansLine(report, lang) + "\n"
+        let reasonWidth = max(24, width - 80)
+        for (area, results) in groupedByArea(report.results) {
+            out += "\n" + (color ? ANSI.bold(area.zh) : area.zh) + (lang == .en ? " (\(area.en))" : "") + "  " + summaryLine(results, lang) + "\n"
+            var table = TextTable(
+                headers: lang == .zh ? ["状态", "年份", "目标", "要求", "实际", "走势", "说明"] : ["status", "year", "target", "condition", "actual", "trend", "reason"],
+                wrapLimits: [2: lang == .zh ? 22 : 30, 3: 20, 6: reasonWidth])
+            var statusCells: [String] = []
+            for r in results {
+                var condition = conditionText(r.target, lang)
+                if let c = counterpartText(r, lang) { condition += "\n" + c }
+                var reason = r.reason.text(lang)
+                for line in contextLines(r, lang) { reason += "\n" + line }
+                table.add([r.status.word(lang), String(r.target.year), lang == .zh ? r.target.name : r.target.nameEn, condition, actualText(r, lang), sparkline(r.series), reason])
+                statusCells.append(statusWord(r.status, lang, color))
+            }
+            var rendered = table.render(colorHeader: color)
+            if color {
+                // Colour the status words after alignment, so escapes never count as width.
+                var lines = rendered.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                var row = 0
+                for i in 2..<lines.count where row < results.count {
+                    let plain = results[row].status.word(lang)
+                    if lines[i].hasPrefix(plain) {
+                        lines[i] = statusCells[row] + lines[i].dropFirst(plain.count)
+                        row += 1
+                    }
+                }
+                rendered = lines.joined(separator: "\n")
+            }
+            out += rendered
+        }
+        let goals = qualitativeGoals(report.results)
+        if !goals.isEmpty {
+            out += "\n" + lang.pick("定性目标（\(goals.count) 项，列出不打分）", "Qualitative goals (\(goals.count), listed, not scored)") + "\n"
+            for g in goals {
+                let status = g.status == .qualitative ? "" : " [\(g.status.word(lang))]"
+                out += "  · \(g.target.year) \(lang == .zh ? g.target.name : g.target.nameEn)\(status)\n"
+            }
+        }
+        out += "\n" + lang.pick("合计：", "Overall: ") + summaryLine(report.results, lang) + "\n\n"
+        return out
+    }
+
+    static func footer(_ doc: ReportDocument, lang: Language) -> String {
+        var out = ""
+        if !doc.skipped.isEmpty {
+            out += lang.pick("未使用的行（\(doc.skipped.count)）：\n", "Rows not used (\(doc.skipped.count)):\n")
+            for d in doc.skipped.prefix(20) { out += "  " + d.formatted + "\n" }
+            if doc.skipped.count > 20 { out += lang.pick("  ……另有 \(doc.skipped.count - 20) 行，见 quality check\n", "  … \(doc.skipped.count - 20) more; run quality check\n") }
+        }
+        return out
+    }
+
+    /// Regions × targets, with the regions that lag most first.
+    static func matrix(_ doc: ReportDocument, lang: Language, color: Bool) -> String {
+        var out = lang.pick("各地区目标达标矩阵 · 数据截至 \(doc.asOf.map(String.init) ?? "—") 年\n\n", "Targets by region · data as of \(doc.asOf.map(String.init) ?? "—")\n\n")
+        let targets = matrixTargets(doc)
+        var table = TextTable(
+            headers: [lang.pick("排名", "rank"), lang.pick("地区", "region"), lang.pick("落后", "lagging")] + targets.indices.map { "T\($0 + 1)" },
+            alignments: [.right, .left, .right] + targets.map { _ in .left })
+        for (rank, report) in rankedRegions(doc).enumerated() {
+            var row = [String(rank + 1), doc.regionName(report.region, lang), String(report.lagging)]
+            for t in targets {
+                row.append(report.results.first { $0.target.id == t.id }.map { symbol($0.status) } ?? "")
+            }
+            table.add(row)
+        }
+        out += table.render(colorHeader: color)
+        out += "\n"
+        for (i, t) in targets.enumerated() {
+            out += "T\(i + 1)  \(t.year) \(lang == .zh ? t.name : t.nameEn) \(conditionText(t, lang))\n"
+        }
+        out += "\n" + lang.pick("✓ 达标  ✗ 未达标  ↗ 按期可达  ↘ 进度滞后  ? 无数据/数据不足", "✓ met  ✗ not met  ↗ on track  ↘ off track  ? no or insufficient data") + "\n"
+        return out + footer(doc, lang: lang)
+    }
+
+    static func symbol(_ s: AttainmentStatus) -> String {
+        switch s {
+        case .met: "✓"
+        case .notMet: "✗"
+        case .onTrack: "↗"
+        case .offTrack: "↘"
+        case .noData, .insufficientData: "?"
+        case .qualitative: "·"
+        }
+    }
+}
+
+/// The targets a region matrix shows: those judged somewhere, not qualitative, in first-seen order.
+func matrixTargets(_ doc: ReportDocument) -> [Target] {
+    var seen = Set<String>()
+    var out: [Target] = []
+    for report in doc.regions {
+        for r in report.results where r.target.kind != .qualitative && r.status != .noData && r.status != .insufficientData && !seen.contains(r.target.id) {
+            seen.insert(r.target.id)
+            out.append(r.target)
+        }
+    }
+    return out
+}
+
+/// Regions with the most unmet and off-track targets first; ties by code.
+func rankedRegions(_ doc: ReportDocument) -> [RegionReport] {
+    doc.regions.sorted { ($0.lagging, $1.region.code) > ($1.lagging, $0.region.code) }
+}
