@@ -39,7 +39,7 @@ enum ReportTextRenderer {
                 if let c = counterpartText(r, lang) { condition += "\n" + c }
                 var reason = r.reason.text(lang)
                 for line in contextLines(r, lang) { reason += "\n" + line }
-                table.add([r.status.word(lang), String(r.target.year), lang == .zh ? r.target.name : r.target.nameEn, condition, actualText(r, lang), sparkline(r.series), reason])
+                table.add([r.status.word(lang), String(r.target.year), targetName(r.target, lang), condition, actualText(r, lang), sparkline(r.series), reason])
                 statusCells.append(statusWord(r.status, lang, color))
             }
             var rendered = table.render(colorHeader: color)
@@ -63,7 +63,7 @@ enum ReportTextRenderer {
             out += "\n" + lang.pick("定性目标（\(goals.count) 项，列出不打分）", "Qualitative goals (\(goals.count), listed, not scored)") + "\n"
             for g in goals {
                 let status = g.status == .qualitative ? "" : " [\(g.status.word(lang))]"
-                out += "  · \(g.target.year) \(lang == .zh ? g.target.name : g.target.nameEn)\(status)\n"
+                out += "  · \(g.target.year) \(targetName(g.target, lang))\(status)\n"
             }
         }
         out += "\n" + lang.pick("合计：", "Overall: ") + summaryLine(report.results, lang) + "\n\n"
@@ -97,7 +97,7 @@ enum ReportTextRenderer {
         out += table.render(colorHeader: color)
         out += "\n"
         for (i, t) in targets.enumerated() {
-            out += "T\(i + 1)  \(t.year) \(lang == .zh ? t.name : t.nameEn) \(conditionText(t, lang))\n"
+            out += "T\(i + 1)  \(t.year) \(targetName(t, lang)) \(conditionText(t, lang))\n"
         }
         out += "\n" + lang.pick("✓ 达标  ✗ 未达标  ↗ 按期可达  ↘ 进度滞后  ? 无数据/数据不足", "✓ met  ✗ not met  ↗ on track  ↘ off track  ? no or insufficient data") + "\n"
         return out + footer(doc, lang: lang)

@@ -70,10 +70,12 @@ func expectGolden(_ actual: String, _ name: String, sourceLocation: Testing.Sour
         Issue.record("recorded new golden \(name)", sourceLocation: sourceLocation)
         return
     }
-    guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+    guard let data = try? Data(contentsOf: url) else {
         Issue.record("missing golden \(name); run QUALITY_RECORD_GOLDEN=1 swift test", sourceLocation: sourceLocation)
         return
     }
+    // Decoded by hand: String(contentsOf:) would strip a BOM the output must keep.
+    let expected = String(decoding: data, as: UTF8.self)
     let a = actual.replacingOccurrences(of: "\r\n", with: "\n")
     let e = expected.replacingOccurrences(of: "\r\n", with: "\n")
     if a != e {

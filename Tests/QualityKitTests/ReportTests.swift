@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+@testable import QualityKit
+
+@Suite struct ReportTests {
+    static let base = ["report", "--data", "report-sample.csv"]
+
+    @Test(arguments: [
+        ("table-zh", ["--province", "national", "--plan", "national-2011", "--lang", "zh"], "report-national-2011.zh.txt"),
+        ("table-en", ["--province", "jiangxi", "--year", "2015", "--lang", "en"], "report-jiangxi-2015.en.txt"),
+        ("markdown", ["--province", "national", "--lang", "zh"], "report-national.md"),
+        ("json", ["--province", "national", "--format", "json", "--lang", "en"], "report-national.json"),
+        ("csv", ["--province", "national", "--year", "2015", "--format", "csv", "--lang", "zh"], "report-national-2015.csv"),
+        ("html", ["--province", "national", "--format", "html", "--lang", "zh"], "report-national.html"),
+        ("by-region", ["--by", "region", "--province", "jiangxi", "--year", "2015", "--lang", "zh"], "report-by-region.txt"),
+        ("by-region-json", ["--by", "region", "--province", "jiangxi", "--year", "2015", "--format", "json"], "report-by-region.json"),
+    ])
+    func formatsAreGolden(_ name: String, _ options: [String], _ golden: String) {
+        let result = runQuality(Self.base + options, environment: ["COLUMNS": "120"])
+        #expect(result.status == .success, "\(name): \(result.stderr)")
+        expectGolden(result.stdout, golden)
+    }
+
+    @Test func skippedRowsAreCountedAndListed() throws {
+        let result = runQuality(Self.base + ["--province", "jiangxi", "--format", "json"])
+        #expect(result.stderr == "quality report: 1 region, 49 targets, 14 values read; 1 row not used (listed in the report; run 'quality check' for details)\n")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let skipped = try #require(object["skipped"] as? [[String: Any]])
+        #expect(skipped.count == 1)
+        #expect(skipped[0]["line"] as? Int == 16)
+        #expect(skipped[0]["code"] as? String == "Q204")
+        #expect((object["asOf"] as? Int) == 2024)
+        let results = try #require(object["results"] as? [[String: Any]])
+        let forest = try #require(results.first { $0["targetId"] as? String == "jiangxi-2011-forest-coverage-2015" })
+        #expect(forest["status"] as? String == "met")
+        #expect((forest["actual"] as? [String: Any])?["value"] as? Double == 63.1)
+        for key in ["targetId", "indicator", "name", "plan", "year", "status", "actual", "target", "projected", "observedRate", "requiredRate", "ratio", "reason", "series"] {
+            #expect(forest.keys.contains(key), "key \(key)")
+        }
+    }
+
+    @Test func htmlEscapesEverythingFromData() {
+        let html = runQuality(Self.base + ["--province", "national", "--format", "html"]).stdout
+        #expect(!html.contains("<script>"))
+        #expect(!html.contains("alert('x')"))
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(!html.contains("http://") || !html.contains("src=\"http"))
+        #expect(!html.contains("<link") && !html.contains("src="))
+        #expect(ReportHTMLRenderer.escape("<script>alert(\"x\")</script>&'") == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;")
+    }
+
+    @Test func csvNeutralisesFormulas() {
+        let csv = runQuality(Self.base + ["--province", "national", "--format", "csv"]).stdout
+        #expect(csv.hasPrefix("\u{FEFF}region,"))
+        #expect(csv.contains(",\"'=HYPERLINK(\"\"http://evil\"\")\","))
+        #expect(csv.contains("'+cmd|' /C calc'!A0"))
+        var w = CSVWriter(byteOrderMark: false)
+        w.row(["=1+1", "-0.1", "-x", "@SUM(A1)", "plain", "a,b"])
+        #expect(w.text == "'=1+1,-0.1,'-x,'@SUM(A1),plain,\"a,b\"\r\n")
+    }
+
+    @Test func tableColumnsAlignByDisplayWidth() {
+        var table = TextTable(headers: ["状态", "目标", "x"])
+        table.add(["达标", "森林覆盖率", "1"])
+        table.add(["met", "forest", "2"])
+        let lines = table.render().split(separator: "\n").map(String.init)
+        #expect(lines == ["状态  目标        x", "────  ──────────  ─", "达标  森林覆盖率  1", "met   forest      2"])
+        #expect(Set(lines.map { displayWidth($0) }).count == 1)
+    }
+
+    @Test func colourOnlyOnATerminalAndNeverWithNO_COLOR() {
+        let plain = runQuality(Self.base + ["--province", "national"], tty: false).stdout
+        #expect(!plain.contains("\u{1B}["))
+        let tty = runQuality(Self.base + ["--province", "national"], tty: true).stdout
+        #expect(tty.contains("\u{1B}[32m达标\u{1B}[0m") || tty.contains("\u{1B}[32mmet\u{1B}[0m"))
+        let noColor = runQuality(Self.base + ["--province", "national"], environment: ["NO_COLOR": "1"], tty: true).stdout
+        #expect(!noColor.contains("\u{1B}["))
+    }
+
+    @Test func languageFollowsLANGAndTheOption() {
+        #expect(runQuality(Self.base, environment: ["LANG": "zh_CN.UTF-8"]).stdout.hasPrefix("全国 · 质量发展目标达标情况"))
+        #expect(runQuality(Self.base, environment: ["LANG": "en_US.UTF-8"]).stdout.hasPrefix("China (national) · attainment"))
+        #expect(runQuality(Self.base + ["--lang", "zh"], environment: ["LANG": "en_US.UTF-8"]).stdout.hasPrefix("全国"))
+    }
+
+    @Test func outputOption() {
+        let capture = Capture()
+        let result = runQuality(Self.base + ["--format", "markdown", "--output", "/out/report.md"], capture: capture)
+        #expect(result.stdout.isEmpty)
+        #expect(capture.files["/out/report.md"]?.hasPrefix("## ") == true)
+    }
+
+    @Test func embeddedDataIsTheDefault() throws {
+        let result = runQuality(["report", "--province", "national", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let results = try #require(object["results"] as? [[String: Any]])
+        let spot = try #require(results.first { $0["targetId"] as? String == "national-2011-spot-check-pass-2015" })
+        #expect(spot["status"] as? String == "met")
+        let series = try #require(spot["series"] as? [[String: Any]])
+        #expect(series.filter { [2012, 2013, 2014, 2015].contains($0["year"] as? Int) }.map { $0["value"] as? Double } == [89.8, 88.9, 92.3, 91.1])
+        #expect((object["skipped"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func badOptionsAreUsageErrors() {
+        #expect(runQuality(["report", "--by", "county"]).stderr.hasPrefix("quality: error: invalid value 'county' for --by; expected one of region"))
+        #expect(runQuality(["report", "--tolerance", "abc"]).status == .failure)
+        #expect(runQuality(["report", "--data", "missing.csv"]).status == .failure)
+        #expect(runQuality(["reprot"]).stderr == "quality: error: unknown command 'reprot'; did you mean 'report'?\nSee 'quality --help'.\n")
+    }
+}
