@@ -230,7 +230,7 @@ public struct AttainmentEngine: Sendable {
         guard !steps.isEmpty else {
             return Verdict(
                 status: passed ? .noData : .insufficientData,
-                reason: Reason(zh: "\(start - 1)–\(last)年不足两个数值，无法判断逐年走向", en: "fewer than two values in \(start - 1)–\(last): no year-over-year change to judge"),
+                reason: Reason(zh: "\(start - 1)–\(max(last, start - 1))年不足两个数值，无法判断逐年走向", en: "fewer than two values in \(start - 1)–\(max(last, start - 1)): no year-over-year change to judge"),
                 actual: actual)
         }
         let bad = steps.filter { !$0.ok }

@@ -1,0 +1,131 @@
+/// What changed between two editions of the figures, by meaning: the same
+/// figures in another encoding, layout or spelling are equal; a missing value
+/// is the same as no row.
+public struct MeasurementDiff: Sendable {
+    public struct Key: Sendable, Hashable, Comparable {
+        public let indicator: String
+        public let region: RegionCode
+        public let year: Int
+
+        public static func < (a: Key, b: Key) -> Bool {
+            (a.indicator, a.region.code, a.year) < (b.indicator, b.region.code, b.year)
+        }
+    }
+
+    public struct Entry: Sendable {
+        public let key: Key
+        public let value: MeasuredValue
+        public let source: String
+        public let note: String
+    }
+
+    /// A value present in both editions with a different figure: a statistical revision.
+    public struct Revision: Sendable {
+        public let key: Key
+        public let old: MeasuredValue
+        public let new: MeasuredValue
+        /// new − old, exact; nil unless both are numbers.
+        public let delta: Figure?
+        /// delta ÷ old, as a fraction; nil when old is zero or not a number.
+        public let relative: Double?
+    }
+
+    public struct SourceChange: Sendable {
+        public let key: Key
+        public let oldSource: String
+        public let newSource: String
+        public let oldNote: String
+        public let newNote: String
+    }
+
+    public struct StatusChange: Sendable {
+        public let target: Target
+        public let region: RegionCode
+        public let old: AttainmentStatus
+        public let new: AttainmentStatus
+        public let oldReason: Reason
+        public let newReason: Reason
+    }
+
+    public let added: [Entry]
+    public let removed: [Entry]
+    public let changed: [Revision]
+    public let sourceChanges: [SourceChange]
+    public let statusChanges: [StatusChange]
+
+    public var isEmpty: Bool {
+        added.isEmpty && removed.isEmpty && changed.isEmpty && sourceChanges.isEmpty && statusChanges.isEmpty
+    }
+
+    /// Compares two editions.
+    /// - Parameters:
+    ///   - tolerance: numeric changes of at most this much are not changes.
+    ///   - ignoreSource: leave source and note changes out.
+    ///   - asOf: judge both editions as of this year. By default both are judged as of
+    ///     the latest year either holds, so a status flip always means the figures changed.
+    public init(old: MeasurementSet, new: MeasurementSet, catalog: Catalog, tolerance: Figure? = nil, ignoreSource: Bool = false, asOf: Int? = nil) {
+        let before = MeasurementDiff.entries(old)
+        let after = MeasurementDiff.entries(new)
+        var added: [Entry] = []
+        var removed: [Entry] = []
+        var changed: [Revision] = []
+        var sources: [SourceChange] = []
+        for (key, entry) in after {
+            guard let previous = before[key] else {
+                added.append(entry)
+                continue
+            }
+            if MeasurementDiff.differs(previous.value, entry.value, tolerance: tolerance) {
+                var delta: Figure?
+                var relative: Double?
+                if case .number(let a) = previous.value, case .number(let b) = entry.value {
+                    delta = b - a
+                    if a.doubleValue != 0, let d = delta { relative = d.doubleValue / a.doubleValue }
+                }
+                changed.append(Revision(key: key, old: previous.value, new: entry.value, delta: delta, relative: relative))
+            }
+            if !ignoreSource, previous.source != entry.source || previous.note != entry.note {
+                sources.append(SourceChange(key: key, oldSource: previous.source, newSource: entry.source, oldNote: previous.note, newNote: entry.note))
+            }
+        }
+        for (key, entry) in before where after[key] == nil { removed.append(entry) }
+        self.added = added.sorted { $0.key < $1.key }
+        self.removed = removed.sorted { $0.key < $1.key }
+        self.changed = changed.sorted { $0.key < $1.key }
+        self.sourceChanges = sources.sorted { $0.key < $1.key }
+
+        // Status flips: run the engine on both editions over every region either has.
+        let common = asOf ?? [old.latestYear, new.latestYear].compactMap { $0 }.max()
+        let oldEngine = AttainmentEngine(catalog: catalog, measurements: old, asOf: common)
+        let newEngine = AttainmentEngine(catalog: catalog, measurements: new, asOf: common)
+        var flips: [StatusChange] = []
+        for region in Set(old.regions + new.regions).sorted() {
+            let a = oldEngine.evaluate(region: region).results
+            let b = newEngine.evaluate(region: region).results
+            for (x, y) in zip(a, b) where x.status != y.status {
+                flips.append(StatusChange(target: x.target, region: region, old: x.status, new: y.status, oldReason: x.reason, newReason: y.reason))
+            }
+        }
+        self.statusChanges = flips
+    }
+
+    static func entries(_ set: MeasurementSet) -> [Key: Entry] {
+        var out: [Key: Entry] = [:]
+        for (seriesKey, observations) in set.series {
+            for o in observations where !o.value.isMissing {
+                let key = Key(indicator: seriesKey.indicator, region: seriesKey.region, year: o.year)
+                out[key] = Entry(key: key, value: o.value, source: o.source, note: o.note)
+            }
+        }
+        return out
+    }
+
+    static func differs(_ a: MeasuredValue, _ b: MeasuredValue, tolerance: Figure?) -> Bool {
+        if case .number(let x) = a, case .number(let y) = b {
+            if x == y { return false }
+            guard let tolerance, let d = y - x else { return true }
+            return d.magnitude > tolerance
+        }
+        return a != b
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+
+/// Renders a diff as text (grouped by indicator), markdown, JSON or CSV.
+struct DiffRenderer {
+    let diff: MeasurementDiff
+    let catalog: Catalog
+    let lang: Language
+    let oldLabel: String
+    let newLabel: String
+
+    func name(_ id: String) -> String {
+        catalog.indicator(id)?.name ?? catalog.target(id)?.name ?? id
+    }
+
+    func region(_ code: RegionCode) -> String {
+        if let r = catalog.region(code: code.code) { return lang == .zh ? r.name : r.slug }
+        return String(code.code)
+    }
+
+    func value(_ v: MeasuredValue, _ id: String) -> String {
+        if let f = v.figure { return withUnit(f, catalog.indicator(id)?.unit ?? "") }
+        return v.text(lang)
+    }
+
+    func deltaText(_ r: MeasurementDiff.Revision) -> String {
+        guard let d = r.delta else { return "" }
+        let sign = d.mantissa > 0 ? "+" : ""
+        let rel = r.relative.map { ", " + signedPercent($0) } ?? ""
+        return "(\(sign)\(d)\(rel))"
+    }
+
+    var summary: String {
+        let d = diff
+        return lang == .zh
+            ? "新增 \(d.added.count) · 删除 \(d.removed.count) · 修订 \(d.changed.count) · 来源变更 \(d.sourceChanges.count) · 状态变化 \(d.statusChanges.count)"
+            : "\(d.added.count) added, \(d.removed.count) removed, \(d.changed.count) revised, \(d.sourceChanges.count) source changes, \(d.statusChanges.count) status changes"
+    }
+
+    func text(color: Bool) -> String {
+        if diff.isEmpty { return lang.pick("无差异：两个文件的数据相同\n", "no differences: the two files hold the same figures\n") }
+        func paint(_ s: String, _ f: (String) -> String) -> String { color ? f(s) : s }
+        var out = "--- \(escapingControls(oldLabel))\n+++ \(escapingControls(newLabel))\n"
+        let ids = Set(diff.added.map(\.key.indicator) + diff.removed.map(\.key.indicator) + diff.changed.map(\.key.indicator) + diff.sourceChanges.map(\.key.indicator)).sorted()
+        for id in ids {
+            out += "\n" + paint("\(name(id)) (\(id))", ANSI.bold) + "\n"
+            for r in diff.changed where r.key.indicator == id {
+                let label = lang.pick("修订", "revised")
+                out += paint("  ~ \(region(r.key.region)) \(r.key.year): \(value(r.old, id)) → \(value(r.new, id)) \(deltaText(r))  [\(label)]", ANSI.yellow) + "\n"
+            }
+            for e in diff.added where e.key.indicator == id {
+                out += paint("  + \(region(e.key.region)) \(e.key.year): \(value(e.value, id))", ANSI.green) + "\n"
+            }
+            for e in diff.removed where e.key.indicator == id {
+                out += paint("  - \(region(e.key.region)) \(e.key.year): \(value(e.value, id))", ANSI.red) + "\n"
+            }
+            for s in diff.sourceChanges where s.key.indicator == id {
+                var parts: [String] = []
+                if s.oldSource != s.newSource { parts.append(lang.pick("来源", "source") + " “\(escapingControls(s.oldSource))” → “\(escapingControls(s.newSource))”") }
+                if s.oldNote != s.newNote { parts.append(lang.pick("备注", "note") + " “\(escapingControls(s.oldNote))” → “\(escapingControls(s.newNote))”") }
+                out += "  ✎ \(region(s.key.region)) \(s.key.year): " + parts.joined(separator: "; ") + "\n"
+            }
+        }
+        if !diff.statusChanges.isEmpty {
+            out += "\n" + paint(lang.pick("目标状态变化", "Target status changes"), ANSI.bold) + "\n"
+            for c in diff.statusChanges {
+                out += "  \(region(c.region)) \(c.target.year) \(targetName(c.target, lang)): \(c.old.word(lang)) → \(c.new.word(lang))  (\(c.newReason.text(lang)))\n"
+            }
+        }
+        return out + "\n" + summary + "\n"
+    }
+
+    func markdown() -> String {
+        var out = lang.pick("## 数据变化：\(Markdown.cell(oldLabel)) → \(Markdown.cell(newLabel))\n\n", "## Changes: \(Markdown.cell(oldLabel)) → \(Markdown.cell(newLabel))\n\n")
+        out += "**\(summary)**\n\n"
+        if !diff.changed.isEmpty {
+            out += lang.pick("### 修订（已发布年份的数值变动）\n\n", "### Revised (published years whose figures changed)\n\n")
+            out += Markdown.table(
+                headers: lang == .zh ? ["指标", "地区", "年份", "原值", "新值", "变动"] : ["Indicator", "Region", "Year", "Old", "New", "Change"],
+                rows: diff.changed.map { [name($0.key.indicator), region($0.key.region), String($0.key.year), value($0.old, $0.key.indicator), value($0.new, $0.key.indicator), deltaText($0)] }) + "\n"
+        }
+        for (title, entries) in [(lang.pick("新增", "Added"), diff.added), (lang.pick("删除", "Removed"), diff.removed)] where !entries.isEmpty {
+            out += "### \(title)\n\n"
+            out += Markdown.table(
+                headers: lang == .zh ? ["指标", "地区", "年份", "数值"] : ["Indicator", "Region", "Year", "Value"],
+                rows: entries.map { [name($0.key.indicator), region($0.key.region), String($0.key.year), value($0.value, $0.key.indicator)] }) + "\n"
+        }
+        if !diff.statusChanges.isEmpty {
+            out += lang.pick("### 目标状态变化\n\n", "### Target status changes\n\n")
+            out += Markdown.table(
+                headers: lang == .zh ? ["地区", "年份", "目标", "原状态", "新状态", "说明"] : ["Region", "Year", "Target", "Old", "New", "Reason"],
+                rows: diff.statusChanges.map { [region($0.region), String($0.target.year), targetName($0.target, lang), $0.old.word(lang), $0.new.word(lang), $0.newReason.text(lang)] }) + "\n"
+        }
+        if !diff.sourceChanges.isEmpty {
+            out += lang.pick("### 来源或备注变更\n\n", "### Source or note changes\n\n")
+            out += Markdown.table(
+                headers: lang == .zh ? ["指标", "地区", "年份", "原来源", "新来源"] : ["Indicator", "Region", "Year", "Old source", "New source"],
+                rows: diff.sourceChanges.map { [name($0.key.indicator), region($0.key.region), String($0.key.year), $0.oldSource, $0.newSource] }) + "\n"
+        }
+        return out
+    }
+
+    struct EntryJSON: Encodable {
+        let indicator, name, region: String
+        let year: Int
+        let value: ReportFormats.ValueJSON
+    }
+
+    struct ChangedJSON: Encodable {
+        let indicator, name, region: String
+        let year: Int
+        let old, new: ReportFormats.ValueJSON
+        let delta: JSONNumber?
+        let relative: Decimal?
+        enum Keys: String, CodingKey { case indicator, name, region, year, old, new, delta, relative }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(indicator, forKey: .indicator)
+            try c.encode(name, forKey: .name)
+            try c.encode(region, forKey: .region)
+            try c.encode(year, forKey: .year)
+            try c.encode(old, forKey: .old)
+            try c.encode(new, forKey: .new)
+            try c.encode(delta, forKey: .delta)
+            try c.encode(relative, forKey: .relative)
+        }
+    }
+
+    struct StatusJSON: Encodable {
+        let targetId, name, region: String
+        let year: Int
+        let old, new, reason: String
+    }
+
+    struct SourceJSON: Encodable {
+        let indicator, region: String
+        let year: Int
+        let oldSource, newSource, oldNote, newNote: String
+    }
+
+    struct Document: Encodable {
+        let added, removed: [EntryJSON]
+        let changed: [ChangedJSON]
+        let statusChanges: [StatusJSON]
+        let sourceChanges: [SourceJSON]
+        let summary: [String: Int]
+    }
+
+    func slug(_ code: RegionCode) -> String { catalog.region(code: code.code)?.slug ?? String(code.code) }
+
+    func json() -> String {
+        let d = diff
+        return encodeJSON(
+            Document(
+                added: d.added.map { EntryJSON(indicator: $0.key.indicator, name: name($0.key.indicator), region: slug($0.key.region), year: $0.key.year, value: .init(value: $0.value)) },
+                removed: d.removed.map { EntryJSON(indicator: $0.key.indicator, name: name($0.key.indicator), region: slug($0.key.region), year: $0.key.year, value: .init(value: $0.value)) },
+                changed: d.changed.map {
+                    ChangedJSON(
+                        indicator: $0.key.indicator, name: name($0.key.indicator), region: slug($0.key.region), year: $0.key.year,
+                        old: .init(value: $0.old), new: .init(value: $0.new), delta: $0.delta.map(JSONNumber.init), relative: $0.relative.map { ReportFormats.rounded($0, 6) })
+                },
+                statusChanges: d.statusChanges.map { StatusJSON(targetId: $0.target.id, name: $0.target.name, region: slug($0.region), year: $0.target.year, old: $0.old.rawValue, new: $0.new.rawValue, reason: $0.newReason.text(lang)) },
+                sourceChanges: d.sourceChanges.map { SourceJSON(indicator: $0.key.indicator, region: slug($0.key.region), year: $0.key.year, oldSource: $0.oldSource, newSource: $0.newSource, oldNote: $0.oldNote, newNote: $0.newNote) },
+                summary: ["added": d.added.count, "removed": d.removed.count, "changed": d.changed.count, "statusChanges": d.statusChanges.count, "sourceChanges": d.sourceChanges.count]))
+    }
+
+    func csv() -> String {
+        var w = CSVWriter(byteOrderMark: true)
+        w.row(["change", "indicator", "name", "region", "year", "old", "new", "delta", "relative", "target_id", "detail"])
+        for r in diff.changed {
+            w.row(["revised", r.key.indicator, name(r.key.indicator), slug(r.key.region), String(r.key.year), r.old.text(lang), r.new.text(lang), r.delta?.description ?? "", r.relative.map { formatDerived($0, places: 6) } ?? "", "", ""])
+        }
+        for e in diff.added { w.row(["added", e.key.indicator, name(e.key.indicator), slug(e.key.region), String(e.key.year), "", e.value.text(lang), "", "", "", ""]) }
+        for e in diff.removed { w.row(["removed", e.key.indicator, name(e.key.indicator), slug(e.key.region), String(e.key.year), e.value.text(lang), "", "", "", "", ""]) }
+        for s in diff.sourceChanges { w.row(["source", s.key.indicator, name(s.key.indicator), slug(s.key.region), String(s.key.year), s.oldSource, s.newSource, "", "", "", s.oldNote == s.newNote ? "" : "\(s.oldNote) → \(s.newNote)"]) }
+        for c in diff.statusChanges { w.row(["status", c.target.indicator ?? "", c.target.name, slug(c.region), String(c.target.year), c.old.rawValue, c.new.rawValue, "", "", c.target.id, c.newReason.text(lang)]) }
+        return w.text
+    }
+}

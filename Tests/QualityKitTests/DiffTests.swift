@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+@testable import QualityKit
+
+@Suite struct DiffTests {
+    @Test func sameFiguresInAnotherEncodingAndLayoutAreEqual() {
+        let result = runQuality(["diff", "edition-2023.csv", "edition-2023-gb-wide.csv"])
+        #expect(result.status == .success)
+        #expect(result.stdout == "no differences: the two files hold the same figures\n")
+        #expect(runQuality(["diff", "edition-2023-gb-wide.csv", "edition-2023.csv", "--format", "json"]).status == .success)
+    }
+
+    @Test func revisionsAdditionsRemovalsAndFlipsAreGolden() {
+        let text = runQuality(["diff", "edition-2023.csv", "edition-2024.csv", "--lang", "zh"])
+        #expect(text.status == .problems)
+        expectGolden(text.stdout, "diff-2023-2024.zh.txt")
+        expectGolden(runQuality(["diff", "edition-2023.csv", "edition-2024.csv", "--format", "json", "--lang", "en"]).stdout, "diff-2023-2024.json")
+        expectGolden(runQuality(["diff", "edition-2023.csv", "edition-2024.csv", "--format", "markdown", "--lang", "en"]).stdout, "diff-2023-2024.md")
+        expectGolden(runQuality(["diff", "edition-2023.csv", "edition-2024.csv", "--format", "csv", "--lang", "en"]).stdout, "diff-2023-2024.csv")
+    }
+
+    @Test func jsonHasTheInterfaceKeys() throws {
+        let out = runQuality(["diff", "edition-2023.csv", "edition-2024.csv", "--format", "json"]).stdout
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        let changed = try #require(object["changed"] as? [[String: Any]])
+        #expect(changed.count == 1)
+        #expect(changed[0]["old"] as? Double == 92.3 && changed[0]["new"] as? Double == 92.4 && changed[0]["delta"] as? Double == 0.1)
+        #expect(changed[0]["region"] as? String == "national" && changed[0]["year"] as? Int == 2014)
+        let flips = try #require(object["statusChanges"] as? [[String: Any]])
+        #expect(flips.map { "\($0["targetId"]!) \($0["old"]!)→\($0["new"]!)" } == [
+            "national-2023-manufacturing-pass-2025 off_track→on_track",
+            "jiangxi-2011-river-sections-2015 no_data→met",
+            "jiangxi-2011-forest-coverage-2015 met→not_met",
+        ])
+        #expect((object["added"] as? [Any])?.count == 3)
+        #expect((object["removed"] as? [Any])?.count == 1)
+        #expect(object["summary"] as? [String: Int] == ["added": 3, "removed": 1, "changed": 1, "statusChanges": 3, "sourceChanges": 1])
+    }
+
+    @Test func toleranceAndIgnoreSource() throws {
+        let out = runQuality(["diff", "edition-2023.csv", "edition-2024.csv", "--format", "json", "--tolerance", "0.1", "--ignore-source"]).stdout
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        #expect((object["changed"] as? [Any])?.isEmpty == true)
+        #expect((object["sourceChanges"] as? [Any])?.isEmpty == true)
+        let strict = try #require(try JSONSerialization.jsonObject(with: Data(runQuality(["diff", "edition-2023.csv", "edition-2024.csv", "--format", "json", "--tolerance", "0.09"]).stdout.utf8)) as? [String: Any])
+        #expect((strict["changed"] as? [Any])?.count == 1)
+    }
+
+    @Test func aBrokenFileOnEitherSideIsTrouble() {
+        for args in [["edition-broken.csv", "edition-2023.csv"], ["edition-2023.csv", "edition-broken.csv"]] {
+            let result = runQuality(["diff"] + args)
+            #expect(result.status == .failure)
+            #expect(result.stderr.hasPrefix("edition-broken.csv:3:45: error: [Q204] 'abc' is not a number"))
+        }
+        let missing = runQuality(["diff", "edition-2023.csv", "nope.csv"])
+        #expect(missing.status == .failure)
+        #expect(missing.stderr.hasPrefix("nope.csv: error: [Q100] cannot read the file: no such file or directory\n"))
+    }
+
+    @Test func gitExternalDiffMode() {
+        let f = fixture("edition-2023.csv")
+        let g = fixture("edition-2024.csv")
+        let result = runQuality(["diff", "--git", "data/figures.csv", f, "abc123", "100644", g, "def456", "100644"])
+        #expect(result.status == .success)
+        #expect(result.stdout.hasPrefix("--- a/data/figures.csv\n+++ b/data/figures.csv\n"))
+        let added = runQuality(["diff", "--git", "data/new.csv", "/dev/null", ".", ".", g, "def456", "100644"])
+        #expect(added.stdout.contains("+ jiangxi 2015: 81%"))
+        #expect(runQuality(["diff", "--git", "a", "b"]).status == .failure)
+    }
+
+    @Test func diffCoreComparesByMeaning() {
+        let a = dataset([("forest_coverage", 360000, 2015, "63.10")])
+        let b = dataset([("forest_coverage", 360000, 2015, "63.1")])
+        #expect(MeasurementDiff(old: a, new: b, catalog: .embedded).isEmpty)
+        let missing = MeasurementSet([QualityKit.Measurement(indicator: "forest_coverage", region: RegionCode(360000), year: 2016, value: .missing)])
+        #expect(MeasurementDiff(old: missing, new: MeasurementSet([]), catalog: .embedded).isEmpty)
+    }
+}
