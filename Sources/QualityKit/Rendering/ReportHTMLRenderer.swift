@@ -83,7 +83,7 @@ enum ReportHTMLRenderer {
                 out += "<td>\(condition)</td><td>\(escape(actualText(r, lang)))</td><td>\(reason)</td></tr>\n"
             }
             out += "</tbody></table>\n"
-            out += charts(results, lang: lang)
+            out += charts(results, catalog: doc.catalog, lang: lang)
         }
         let goals = qualitativeGoals(report.results)
         if !goals.isEmpty {
@@ -98,7 +98,7 @@ enum ReportHTMLRenderer {
     }
 
     /// One chart per indicator with a numeric series: the series, each target's line, its year.
-    static func charts(_ results: [Attainment], lang: Language) -> String {
+    static func charts(_ results: [Attainment], catalog: Catalog, lang: Language) -> String {
         var byIndicator: [(String, [Attainment])] = []
         for r in results where r.target.kind != .categorical {
             guard let id = r.target.indicator, r.series.contains(where: { $0.value.figure != nil }) else { continue }
@@ -106,11 +106,11 @@ enum ReportHTMLRenderer {
         }
         guard !byIndicator.isEmpty else { return "" }
         var out = "<div class=\"charts\">\n"
-        for (_, rs) in byIndicator { out += chart(rs, lang: lang) }
+        for (id, rs) in byIndicator { out += chart(rs, title: catalog.indicator(id)?.name ?? rs[0].target.name, lang: lang) }
         return out + "</div>\n"
     }
 
-    static func chart(_ results: [Attainment], lang: Language) -> String {
+    static func chart(_ results: [Attainment], title name: String, lang: Language) -> String {
         let series = results[0].series.compactMap { o in o.value.figure.map { (o.year, $0.doubleValue) } }
         let targetYears = results.map(\.target.year)
         let targetValues = results.compactMap { $0.target.value?.doubleValue }
@@ -124,7 +124,6 @@ enum ReportHTMLRenderer {
         let w = 340.0, h = 170.0, left = 44.0, right = 12.0, top = 12.0, bottom = 26.0
         func sx(_ y: Double) -> String { formatDerived(left + (y - x0) / (x1 - x0) * (w - left - right), places: 1) }
         func sy(_ v: Double) -> String { formatDerived(top + (hi - v) / (hi - lo) * (h - top - bottom), places: 1) }
-        let name = results[0].target.name
         var svg = "<div class=\"chart\"><h3>\(escape(name))</h3>"
         svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(h))\" role=\"img\" aria-label=\"\(escape(name))\">"
         svg += "<rect x=\"0\" y=\"0\" width=\"\(Int(w))\" height=\"\(Int(h))\" fill=\"#fff\"/>"
@@ -140,7 +139,7 @@ enum ReportHTMLRenderer {
             svg += "<line x1=\"\(sx(ty))\" y1=\"\(top)\" x2=\"\(sx(ty))\" y2=\"\(sy(lo))\" stroke=\"#b3261e\" stroke-dasharray=\"2,3\"/>"
             if let v = r.target.value?.doubleValue {
                 svg += "<line x1=\"\(sx(Double(r.target.windowStart - 1)))\" y1=\"\(sy(v))\" x2=\"\(sx(ty))\" y2=\"\(sy(v))\" stroke=\"#b3261e\" stroke-dasharray=\"6,3\"/>"
-                svg += "<text x=\"\(sx(ty))\" y=\"\(sy(v))\" dy=\"-4\" font-size=\"10\" text-anchor=\"end\" fill=\"#b3261e\">\(escape("\(r.target.year) \(conditionText(r.target, lang))"))</text>"
+                svg += "<text x=\"\(sx(Double(r.target.windowStart - 1)))\" y=\"\(sy(v))\" dx=\"2\" dy=\"-4\" font-size=\"10\" text-anchor=\"start\" fill=\"#b3261e\">\(escape("\(r.target.year) \(conditionText(r.target, lang))"))</text>"
             }
         }
         let points = series.map { "\(sx(Double($0.0))),\(sy($0.1))" }.joined(separator: " ")
