@@ -109,3 +109,22 @@ import Testing
         #expect(runQuality(["reprot"]).stderr == "quality: error: unknown command 'reprot'; did you mean 'report'?\nSee 'quality --help'.\n")
     }
 }
+
+@Suite struct ReadmeTests {
+    /// The outputs shown in README.md are the tool's real, current output.
+    @Test(arguments: ["jiangxi", "national"])
+    func readmeShowsTheRealReport(_ province: String) throws {
+        let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let marker = "<!-- report:\(province) -->\n```text\n"
+        let start = try #require(readme.range(of: marker)).upperBound
+        let end = try #require(readme.range(of: "```", range: start..<readme.endIndex)).lowerBound
+        let shown = String(readme[start..<end])
+        let actual = runQuality(["report", "--province", province], environment: ["LANG": "zh_CN.UTF-8", "COLUMNS": "110"]).stdout
+        #expect(shown == actual, "README.md is out of date: regenerate the block after <!-- report:\(province) -->")
+    }
+
+    @Test func readmeListsEveryDiagnosticCode() throws {
+        let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        for code in DiagnosticCode.allCases { #expect(readme.contains("| `\(code.rawValue)` | \(code.summary) |")) }
+    }
+}

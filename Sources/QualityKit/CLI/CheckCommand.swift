@@ -6,8 +6,8 @@ enum CheckCommand {
         options: [
             OptionSpec(name: "--format", value: "F", help: "text (default), json, or github (GitHub Actions annotations)"),
             OptionSpec(name: "--strict", value: nil, help: "treat warnings as errors"),
-            OptionSpec(name: "--province", value: "R", help: "region of files without a region column (default: national)"),
-            OptionSpec(name: "--encoding", value: "E", help: "utf-8, gb18030 (gbk), utf-16le or utf-16be; default: detected"),
+            CommonOptions.defaultRegionOption,
+            CommonOptions.encodingOption,
             OptionSpec(name: "--input-format", value: "F", help: "csv, tsv or json; default: from the name and content"),
             OptionSpec(name: "--verbose", value: nil, help: "say each file's encoding, layout and row count on stderr"),
         ],
@@ -22,7 +22,7 @@ enum CheckCommand {
         let format = try ArgumentParser.choice(args.value("--format"), option: "--format", among: ["text", "json", "github"], command: spec.name) ?? "text"
         let options = try ReadingOptions.parse(args, catalog: catalog, command: spec.name)
         let strict = args.has("--strict")
-        let (outcome, unreadable) = ReadingOptions.check(args.positionals, options: options, context: context, catalog: catalog)
+        let (outcome, unreadable) = ReadingOptions.read(args.positionals, options: options, context: context, catalog: catalog) { _ in }
         let result = CheckOutcome(files: outcome.files, diagnostics: outcome.diagnostics, strict: strict)
         switch format {
         case "json": context.out(CheckRenderer.json(result))
@@ -67,15 +67,15 @@ struct ReadingOptions {
         return ReadingOptions(reader: options)
     }
 
-    /// Reads every file, keeping no measurements (check needs only the diagnostics).
-    static func check(_ paths: [String], options: ReadingOptions, context: CLIContext, catalog: Catalog) -> (MeasurementReader, Bool) {
+    /// Reads every file through one reader (so duplicates are found across files),
+    /// handing each measurement to `sink`; true when a file could not be read at all.
+    static func read(_ paths: [String], options: ReadingOptions, context: CLIContext, catalog: Catalog, sink: (Measurement) -> Void) -> (MeasurementReader, Bool) {
         let reader = MeasurementReader(catalog: catalog, options: options.reader)
         var unreadable = false
         for path in paths {
             do {
                 let raw = try context.open(path)
-                let summary = reader.read(path: path, from: raw) { _ in }
-                if summary.unreadable { unreadable = true }
+                if reader.read(path: path, from: raw, sink: sink).unreadable { unreadable = true }
             } catch {
                 unreadable = true
                 reader.report(.error, .emptyFile, SourceLocation(file: path), "cannot read the file: \((error as? ReadFailure)?.reason ?? String(describing: error))")
@@ -87,20 +87,8 @@ struct ReadingOptions {
 
     /// Reads every file into one measurement set.
     static func load(_ paths: [String], options: ReadingOptions, context: CLIContext, catalog: Catalog) -> (MeasurementSet, MeasurementReader, Bool) {
-        let reader = MeasurementReader(catalog: catalog, options: options.reader)
         var measurements: [Measurement] = []
-        var unreadable = false
-        for path in paths {
-            do {
-                let raw = try context.open(path)
-                let summary = reader.read(path: path, from: raw) { measurements.append($0) }
-                if summary.unreadable { unreadable = true }
-            } catch {
-                unreadable = true
-                reader.report(.error, .emptyFile, SourceLocation(file: path), "cannot read the file: \((error as? ReadFailure)?.reason ?? String(describing: error))")
-                reader.noteUnreadable(path)
-            }
-        }
+        let (reader, unreadable) = read(paths, options: options, context: context, catalog: catalog) { measurements.append($0) }
         return (MeasurementSet(measurements), reader, unreadable)
     }
 }

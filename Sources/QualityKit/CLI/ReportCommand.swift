@@ -11,10 +11,10 @@ enum ReportCommand {
             OptionSpec(name: "--as-of", value: "Y", help: "judge as of year Y (default: the latest year in the data; never the clock)"),
             OptionSpec(name: "--data", value: "FILE...", greedy: true, help: "measurement files (CSV, TSV, JSON; - for stdin); default: the official figures built in"),
             OptionSpec(name: "--format", value: "F", help: "table (default), markdown, json, csv or html"),
-            OptionSpec(name: "--lang", value: "L", help: "zh or en (default from LANG)"),
+            CommonOptions.languageOption,
             OptionSpec(name: "--tolerance", value: "X", help: "tolerance of 左右 targets (default 1 point)"),
             OptionSpec(name: "--output", value: "FILE", help: "write the report to FILE instead of standard output"),
-            OptionSpec(name: "--encoding", value: "E", help: "encoding of the data files (default: detected)"),
+            CommonOptions.encodingOption,
         ],
         positionalName: nil, minPositionals: 0, maxPositionals: 0,
         examples: [

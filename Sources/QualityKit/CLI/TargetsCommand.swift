@@ -8,7 +8,7 @@ enum TargetsCommand {
             OptionSpec(name: "--plan", value: "P", help: "only plan P: national-2011, jiangxi-2011, national-2023"),
             OptionSpec(name: "--year", value: "Y", help: "only targets for year Y"),
             OptionSpec(name: "--format", value: "F", help: "table (default), json, markdown or csv"),
-            OptionSpec(name: "--lang", value: "L", help: "zh or en (default from LANG)"),
+            CommonOptions.languageOption,
         ],
         positionalName: nil, minPositionals: 0, maxPositionals: 0,
         examples: [
@@ -46,6 +46,10 @@ enum TargetsCommand {
 
 /// Options several commands share, parsed and checked in one place.
 enum CommonOptions {
+    static let languageOption = OptionSpec(name: "--lang", value: "L", help: "zh or en (default: Chinese when LANG or LC_ALL starts with zh)")
+    static let encodingOption = OptionSpec(name: "--encoding", value: "E", help: "utf-8, gb18030 (gbk), utf-16le or utf-16be; default: detected for each file")
+    static let defaultRegionOption = OptionSpec(name: "--province", value: "R", help: "region of files without a region column (default: national)")
+
     static func language(_ args: ParsedArguments, _ context: CLIContext, command: String) throws(UsageError) -> Language {
         if let value = try ArgumentParser.choice(args.value("--lang"), option: "--lang", among: ["zh", "en"], command: command) {
             return Language(rawValue: value)!

@@ -191,19 +191,7 @@ public final class MeasurementReader {
                 }
                 var row = RowCells()
                 for (i, role) in roles.enumerated() {
-                    let cell = Cell(text: record.fields[i], position: record.positions[i])
-                    switch role {
-                    case .indicator: row.indicator = cell
-                    case .region: row.region = cell
-                    case .regionName: row.regionName = cell
-                    case .year: row.year = cell
-                    case .value: row.value = cell
-                    case .unit: row.unit = cell
-                    case .source: row.source = cell
-                    case .note: row.note = cell
-                    case .yearColumn(let y): row.yearCells.append((y, cell))
-                    case .unused: break
-                    }
+                    row.assign(role, Cell(text: record.fields[i], position: record.positions[i]))
                 }
                 row.line = record.line
                 if wide { row.wide = true }
@@ -342,18 +330,7 @@ public final class MeasurementReader {
                         report(.warning, .unusedColumn, at(value.position), "key \(quoted(key)) is not read")
                         continue
                     }
-                    switch role {
-                    case .indicator: row.indicator = cell
-                    case .region: row.region = cell
-                    case .regionName: row.regionName = cell
-                    case .year: row.year = cell
-                    case .value: row.value = cell
-                    case .unit: row.unit = cell
-                    case .source: row.source = cell
-                    case .note: row.note = cell
-                    case .yearColumn(let y): row.yearCells.append((y, cell))
-                    case .unused: break
-                    }
+                    row.assign(role, cell)
                 }
                 if row.indicator == nil {
                     report(.error, .missingKey, at(TextPosition(line: record.line, column: 1)), "record has no \"indicator\"")
@@ -401,6 +378,21 @@ public final class MeasurementReader {
         var yearCells: [(Int, Cell)] = []
         var line = 0
         var wide = false
+
+        mutating func assign(_ role: Role, _ cell: Cell) {
+            switch role {
+            case .indicator: indicator = cell
+            case .region: region = cell
+            case .regionName: regionName = cell
+            case .year: year = cell
+            case .value: value = cell
+            case .unit: unit = cell
+            case .source: source = cell
+            case .note: note = cell
+            case .yearColumn(let y): yearCells.append((y, cell))
+            case .unused: break
+            }
+        }
     }
 
     private func accept(_ row: RowCells, _ summary: inout FileSummary, _ sink: (Measurement) -> Void) {
