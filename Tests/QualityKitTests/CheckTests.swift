@@ -173,3 +173,29 @@ func brief(_ m: QualityKit.Measurement) -> String {
         #expect(result.stderr.hasPrefix("excel-gb18030-wide.csv: encoding gb18030, layout wide, 2 rows (2 read, 0 rejected), 8 values\n"))
     }
 }
+
+@Suite struct FastPathTests {
+    /// The byte-level path is an optimisation only: with it off, every file reads the same.
+    @Test(arguments: [
+        "excel-gb18030-wide.csv", "excel-unicode-text.txt", "hand-typed.csv", "county-panel.csv", "malformed-quotes.csv",
+        "malformed-values.csv", "report-sample.csv", "edition-2023.csv", "edition-2023-gb-wide.csv", "edition-2024.csv", "undecodable.csv",
+    ])
+    func bothPathsReadTheSame(_ name: String) throws {
+        func read(fast: Bool) throws -> ([QualityKit.Measurement], [Diagnostic], [FileSummary]) {
+            var options = MeasurementReader.Options()
+            options.fastPath = fast
+            let reader = MeasurementReader(catalog: .embedded, options: options)
+            var out: [QualityKit.Measurement] = []
+            // Read the file twice in one run so duplicates and caches are exercised too.
+            for _ in 0..<2 {
+                reader.read(path: name, from: try FileChunkReader(path: fixture(name), chunkSize: 7)) { out.append($0) }
+            }
+            return (out, reader.diagnostics, reader.files)
+        }
+        let fast = try read(fast: true)
+        let slow = try read(fast: false)
+        #expect(fast.0 == slow.0)
+        #expect(fast.1 == slow.1)
+        #expect(fast.2 == slow.2)
+    }
+}

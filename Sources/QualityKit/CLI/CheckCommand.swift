@@ -22,7 +22,7 @@ enum CheckCommand {
         let format = try ArgumentParser.choice(args.value("--format"), option: "--format", among: ["text", "json", "github"], command: spec.name) ?? "text"
         let options = try ReadingOptions.parse(args, catalog: catalog, command: spec.name)
         let strict = args.has("--strict")
-        let (outcome, unreadable) = ReadingOptions.read(args.positionals, options: options, context: context, catalog: catalog) { _ in }
+        let (outcome, unreadable) = ReadingOptions.read(args.positionals, options: options, context: context, catalog: catalog, sink: nil)
         let result = CheckOutcome(files: outcome.files, diagnostics: outcome.diagnostics, strict: strict)
         switch format {
         case "json": context.out(CheckRenderer.json(result))
@@ -69,7 +69,7 @@ struct ReadingOptions {
 
     /// Reads every file through one reader (so duplicates are found across files),
     /// handing each measurement to `sink`; true when a file could not be read at all.
-    static func read(_ paths: [String], options: ReadingOptions, context: CLIContext, catalog: Catalog, sink: (Measurement) -> Void) -> (MeasurementReader, Bool) {
+    static func read(_ paths: [String], options: ReadingOptions, context: CLIContext, catalog: Catalog, sink: ((Measurement) -> Void)?) -> (MeasurementReader, Bool) {
         let reader = MeasurementReader(catalog: catalog, options: options.reader)
         var unreadable = false
         for path in paths {
@@ -88,7 +88,7 @@ struct ReadingOptions {
     /// Reads every file into one measurement set.
     static func load(_ paths: [String], options: ReadingOptions, context: CLIContext, catalog: Catalog) -> (MeasurementSet, MeasurementReader, Bool) {
         var measurements: [Measurement] = []
-        let (reader, unreadable) = read(paths, options: options, context: context, catalog: catalog) { measurements.append($0) }
+        let (reader, unreadable) = read(paths, options: options, context: context, catalog: catalog, sink: { measurements.append($0) })
         return (MeasurementSet(measurements), reader, unreadable)
     }
 }

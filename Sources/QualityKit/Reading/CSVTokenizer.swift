@@ -20,15 +20,44 @@ public struct SyntaxIssue: Sendable, Hashable {
     public let position: TextPosition
 }
 
-/// One CSV record with the position of every field.
+/// One CSV record: the fields' bytes (valid UTF-8 unless an issue says
+/// otherwise) and the position of every field.
 public struct CSVRecord: Sendable {
-    public var fields: [String]
-    public var positions: [TextPosition]
+    /// All fields' bytes, back to back.
+    public var storage: [UInt8] = []
+    /// Where each field ends in `storage`; field i spans `ends[i-1]..<ends[i]`.
+    public var ends: [Int] = []
+    public var positions: [TextPosition] = []
     /// The line the record starts on.
-    public var line: Int
-    public var issues: [SyntaxIssue]
+    public var line = 0
+    public var issues: [SyntaxIssue] = []
     /// An empty line, or one of empty unquoted fields only (Excel's trailing `,,,`).
-    public var isBlank: Bool
+    public var isBlank = false
+    /// Whether any field was quoted.
+    var anyQuoted = false
+
+    public init() {}
+
+    public var count: Int { ends.count }
+
+    public func range(_ i: Int) -> Range<Int> { (i == 0 ? 0 : ends[i - 1])..<ends[i] }
+
+    /// Field `i` as text (a field with undecodable bytes shows them as U+FFFD, and carries an issue).
+    public func string(_ i: Int) -> String {
+        storage.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range(i)]), as: UTF8.self) }
+    }
+
+    public var fields: [String] { (0..<count).map(string) }
+
+    mutating func reset(line: Int) {
+        storage.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        if !issues.isEmpty { issues.removeAll() }
+        self.line = line
+        isBlank = false
+        anyQuoted = false
+    }
 }
 
 /// Limits that keep one absurd record from exhausting memory.
@@ -50,7 +79,8 @@ public struct ReaderLimits: Sendable {
 /// quotes, delimiters and line breaks inside quotes; LF, CRLF and CR line ends.
 /// Strict where a silent guess would lose data: an unterminated quote (reported
 /// where it opens), text after a closing quote, bytes that are not valid text,
-/// and records over the size limits.
+/// and records over the size limits. A quote inside an unquoted field
+/// (37°36'37.8"N) is kept as text, as csv-spectrum expects.
 public final class CSVTokenizer {
     private enum State {
         case fieldStart, unquoted, quoted, quoteInQuoted, afterQuoteGarbage
@@ -59,22 +89,21 @@ public final class CSVTokenizer {
     private let reader: ChunkReader
     private let delimiter: UInt8
     private let limits: ReaderLimits
+    /// The source encoding, named in messages about bytes that are not valid in it.
+    private let encoding: TextEncoding
     private var chunk: [UInt8] = []
     private var index = 0
     private var atEnd = false
     private var line = 1
     private var column = 1
-    /// A CR was the last byte, so an LF right after it belongs to the same line end.
+    /// A CR ended the last line, so an LF right after it belongs to the same line end.
     private var pendingCR = false
-
-    /// The source encoding, named in messages about bytes that are not valid in it.
-    private let encoding: TextEncoding
 
     public init(reader: ChunkReader, delimiter: UInt8 = UInt8(ascii: ","), limits: ReaderLimits = .standard, encoding: TextEncoding = .utf8) {
         self.reader = reader
-        self.encoding = encoding
         self.delimiter = delimiter
         self.limits = limits
+        self.encoding = encoding
     }
 
     private static let quote = UInt8(ascii: "\"")
@@ -83,47 +112,46 @@ public final class CSVTokenizer {
 
     /// The next record, or nil at the end of the input.
     public func next() throws -> CSVRecord? {
-        var fields: [String] = []
-        var positions: [TextPosition] = []
-        var issues: [SyntaxIssue] = []
-        var field: [UInt8] = []
-        field.reserveCapacity(32)
+        var record = CSVRecord()
+        return try next(into: &record) ? record : nil
+    }
+
+    /// Reads the next record into `record`, reusing its buffers; false at the end of the input.
+    public func next(into record: inout CSVRecord) throws -> Bool {
+        record.reset(line: line)
         var state = State.fieldStart
+        var fieldStart = 0
         var fieldPosition = TextPosition(line: line, column: column)
-        var recordLine = line
         var recordStarted = false
         var recordBytes = 0
         var overLimit = false
-        var anyQuoted = false
         var fieldQuoted = false
+        var fieldHigh: UInt8 = 0  // OR of the field's bytes: ≥ 0x80 means non-ASCII
+        var fieldHasNUL = false
+        let delimiter = self.delimiter
 
-        func finishField() {
-            if fields.count >= limits.maxFields {
+        func finishField(_ record: inout CSVRecord) {
+            if record.ends.count >= limits.maxFields {
                 if !overLimit {
                     overLimit = true
-                    issues.append(
-                        SyntaxIssue(
-                            code: .recordTooLarge,
-                            message: "record has more than \(limits.maxFields) fields",
-                            position: TextPosition(line: recordLine, column: 1)))
+                    record.issues.append(SyntaxIssue(code: .recordTooLarge, message: "record has more than \(limits.maxFields) fields", position: TextPosition(line: record.line, column: 1)))
                 }
-                field.removeAll(keepingCapacity: true)
-                return
-            }
-            if let text = String(validating: field, as: UTF8.self), !field.contains(0) {
-                fields.append(text)
+                record.storage.removeSubrange(fieldStart...)
             } else {
-                issues.append(SyntaxIssue(code: .undecodable, message: undecodableMessage(field), position: fieldPosition))
-                fields.append(String(decoding: field.filter { $0 != 0 }, as: UTF8.self))
+                if fieldHasNUL || (fieldHigh >= 0x80 && !isValidUTF8(record.storage, from: fieldStart)) {
+                    record.issues.append(SyntaxIssue(code: .undecodable, message: undecodableMessage(Array(record.storage[fieldStart...])), position: fieldPosition))
+                }
+                record.ends.append(record.storage.count)
+                record.positions.append(fieldPosition)
             }
-            positions.append(fieldPosition)
-            field.removeAll(keepingCapacity: true)
+            fieldStart = record.storage.count
             fieldQuoted = false
+            fieldHigh = 0
+            fieldHasNUL = false
         }
 
-        func makeRecord() -> CSVRecord {
-            let blank = !anyQuoted && fields.allSatisfy { $0.isEmpty } && issues.isEmpty
-            return CSVRecord(fields: fields, positions: positions, line: recordLine, issues: issues, isBlank: blank)
+        func finishRecord(_ record: inout CSVRecord) {
+            record.isBlank = !record.anyQuoted && record.storage.isEmpty && record.issues.isEmpty
         }
 
         while true {
@@ -137,117 +165,215 @@ public final class CSVTokenizer {
                 atEnd = true
                 break
             }
-            let byte = chunk[index]
-            index += 1
-
-            if pendingCR {
-                pendingCR = false
-                if byte == CSVTokenizer.lf { continue }
-            }
-
-            if !recordStarted {
-                recordStarted = true
-                recordLine = line
-            }
-            recordBytes += 1
-            if recordBytes > limits.maxRecordBytes, !overLimit {
-                overLimit = true
-                issues.append(
-                    SyntaxIssue(
-                        code: .recordTooLarge,
-                        message: "record is longer than \(limits.maxRecordBytes) bytes",
-                        position: TextPosition(line: recordLine, column: 1)))
-            }
-
-            let isNewline = byte == CSVTokenizer.lf || byte == CSVTokenizer.cr
-            switch state {
-            case .fieldStart:
-                fieldPosition = TextPosition(line: line, column: column)
-                if byte == CSVTokenizer.quote {
-                    state = .quoted
-                    fieldQuoted = true
-                    anyQuoted = true
-                } else if byte == delimiter {
-                    finishField()
-                } else if isNewline {
-                    finishField()
-                    endLine(byte)
-                    return makeRecord()
-                } else {
-                    if !overLimit { field.append(byte) }
-                    state = .unquoted
+            // Work on the chunk's bytes directly; `done` is set when a record ends.
+            var done = false
+            try chunk.withUnsafeBufferPointer { (buf: UnsafeBufferPointer<UInt8>) throws in
+                let n = buf.count
+                var i = index
+                // Hot state lives in locals while the chunk is scanned (no per-byte access checks).
+                var line = self.line
+                var column = self.column
+                var pendingCR = self.pendingCR
+                var lastWasCRInQuotes = self.lastWasCRInQuotes
+                defer {
+                    index = i
+                    self.line = line
+                    self.column = column
+                    self.pendingCR = pendingCR
+                    self.lastWasCRInQuotes = lastWasCRInQuotes
                 }
-            case .unquoted:
-                if byte == delimiter {
-                    finishField()
-                    state = .fieldStart
-                } else if isNewline {
-                    finishField()
-                    endLine(byte)
-                    return makeRecord()
-                } else {
-                    // A quote inside an unquoted field (37°36'37.8"N) is kept as text, as csv-spectrum expects.
-                    if !overLimit { field.append(byte) }
+                func endLine(_ byte: UInt8) {
+                    line += 1
+                    column = 1
+                    if byte == CSVTokenizer.cr { pendingCR = true }
                 }
-            case .quoted:
-                if byte == CSVTokenizer.quote {
-                    state = .quoteInQuoted
-                } else {
-                    if !overLimit { field.append(byte) }
-                    if isNewline {
-                        // A line break inside quotes: count the line, keep the bytes.
-                        line += 1
-                        column = 1
-                        if byte == CSVTokenizer.cr { pendingCRInsideQuotes(&field, overLimit: overLimit) }
-                        continue
+                while i < n {
+                    let byte = buf[i]
+                    if pendingCR {
+                        pendingCR = false
+                        if byte == CSVTokenizer.lf {
+                            i += 1
+                            continue
+                        }
+                    }
+                    if !recordStarted {
+                        recordStarted = true
+                        record.line = line
+                    }
+                    switch state {
+                    case .fieldStart:
+                        fieldPosition = TextPosition(line: line, column: column)
+                        if byte == CSVTokenizer.quote {
+                            state = .quoted
+                            fieldQuoted = true
+                            record.anyQuoted = true
+                            i += 1
+                            column += 1
+                            recordBytes += 1
+                        } else if byte == delimiter {
+                            finishField(&record)
+                            i += 1
+                            column += 1
+                            recordBytes += 1
+                        } else if byte == CSVTokenizer.lf || byte == CSVTokenizer.cr {
+                            finishField(&record)
+                            i += 1
+                            endLine(byte)
+                            finishRecord(&record)
+                            done = true
+                            return
+                        } else {
+                            state = .unquoted
+                        }
+                    case .unquoted:
+                        // Take the run of plain bytes up to the next delimiter or line end at once.
+                        var j = i
+                        var high: UInt8 = 0
+                        var scalars = 0
+                        var nul = false
+                        while j < n {
+                            let b = buf[j]
+                            if b == delimiter || b == CSVTokenizer.lf || b == CSVTokenizer.cr { break }
+                            high |= b
+                            if b & 0xC0 != 0x80 { scalars += 1 }
+                            if b == 0 { nul = true }
+                            j += 1
+                        }
+                        append(buf, i, j, &record, &recordBytes, &overLimit)
+                        fieldHigh |= high
+                        fieldHasNUL = fieldHasNUL || nul
+                        column += scalars
+                        i = j
+                        if j < n {
+                            let b = buf[j]
+                            i += 1
+                            finishField(&record)
+                            if b == delimiter {
+                                column += 1
+                                recordBytes += 1
+                                state = .fieldStart
+                            } else {
+                                endLine(b)
+                                finishRecord(&record)
+                                done = true
+                                return
+                            }
+                        }
+                    case .quoted:
+                        var j = i
+                        var high: UInt8 = 0
+                        var nul = false
+                        while j < n {
+                            let b = buf[j]
+                            if b == CSVTokenizer.quote { break }
+                            high |= b
+                            if b == 0 { nul = true }
+                            if b == CSVTokenizer.lf {
+                                if !(j > i ? buf[j - 1] == CSVTokenizer.cr : lastWasCRInQuotes) {
+                                    line += 1
+                                }
+                                column = 1
+                            } else if b == CSVTokenizer.cr {
+                                line += 1
+                                column = 1
+                            } else if b & 0xC0 != 0x80 {
+                                column += 1
+                            }
+                            j += 1
+                        }
+                        lastWasCRInQuotes = j > i && buf[j - 1] == CSVTokenizer.cr
+                        append(buf, i, j, &record, &recordBytes, &overLimit)
+                        fieldHigh |= high
+                        fieldHasNUL = fieldHasNUL || nul
+                        i = j
+                        if j < n {
+                            // The quote: closing, or the first of a doubled pair.
+                            i += 1
+                            column += 1
+                            recordBytes += 1
+                            lastWasCRInQuotes = false
+                            state = .quoteInQuoted
+                        }
+                    case .quoteInQuoted:
+                        if byte == CSVTokenizer.quote {
+                            append(buf, i, i + 1, &record, &recordBytes, &overLimit)
+                            i += 1
+                            column += 1
+                            state = .quoted
+                        } else if byte == delimiter {
+                            finishField(&record)
+                            i += 1
+                            column += 1
+                            recordBytes += 1
+                            state = .fieldStart
+                        } else if byte == CSVTokenizer.lf || byte == CSVTokenizer.cr {
+                            finishField(&record)
+                            i += 1
+                            endLine(byte)
+                            finishRecord(&record)
+                            done = true
+                            return
+                        } else {
+                            record.issues.append(SyntaxIssue(code: .textAfterQuote, message: "text after the closing quote of a field; quote the whole field", position: TextPosition(line: line, column: column)))
+                            state = .afterQuoteGarbage
+                        }
+                    case .afterQuoteGarbage:
+                        if byte == delimiter {
+                            finishField(&record)
+                            column += 1
+                            state = .fieldStart
+                        } else if byte == CSVTokenizer.lf || byte == CSVTokenizer.cr {
+                            finishField(&record)
+                            i += 1
+                            endLine(byte)
+                            finishRecord(&record)
+                            done = true
+                            return
+                        } else if byte & 0xC0 != 0x80 {
+                            column += 1
+                        }
+                        recordBytes += 1
+                        i += 1
                     }
                 }
-            case .quoteInQuoted:
-                if byte == CSVTokenizer.quote {
-                    if !overLimit { field.append(byte) }
-                    state = .quoted
-                } else if byte == delimiter {
-                    finishField()
-                    state = .fieldStart
-                } else if isNewline {
-                    finishField()
-                    endLine(byte)
-                    return makeRecord()
-                } else {
-                    issues.append(
-                        SyntaxIssue(
-                            code: .textAfterQuote,
-                            message: "text after the closing quote of a field; quote the whole field",
-                            position: TextPosition(line: line, column: column)))
-                    state = .afterQuoteGarbage
-                }
-            case .afterQuoteGarbage:
-                if byte == delimiter {
-                    finishField()
-                    state = .fieldStart
-                } else if isNewline {
-                    finishField()
-                    endLine(byte)
-                    return makeRecord()
-                }
             }
-            if byte & 0xC0 != 0x80 { column += 1 }
+            if done { return true }
         }
 
         // End of input.
-        guard recordStarted else { return nil }
+        guard recordStarted else { return false }
         if state == .quoted {
-            issues.append(
-                SyntaxIssue(
-                    code: .unterminatedQuote,
-                    message: "quoted field is never closed; the quote opened here runs to the end of the file",
-                    position: fieldPosition))
+            record.issues.append(SyntaxIssue(code: .unterminatedQuote, message: "quoted field is never closed; the quote opened here runs to the end of the file", position: fieldPosition))
         }
-        if state != .fieldStart || !fields.isEmpty || fieldQuoted {
+        if state != .fieldStart || !record.ends.isEmpty || fieldQuoted {
             if state == .fieldStart { fieldPosition = TextPosition(line: line, column: column) }
-            finishField()
+            finishField(&record)
         }
-        return makeRecord()
+        finishRecord(&record)
+        return true
+    }
+
+    /// Whether the last byte taken inside quotes was a CR (a CRLF split across chunks counts one line).
+    private var lastWasCRInQuotes = false
+
+    @inline(__always)
+    private func append(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ record: inout CSVRecord, _ recordBytes: inout Int, _ overLimit: inout Bool) {
+        guard to > from else { return }
+        recordBytes += to - from
+        if recordBytes > limits.maxRecordBytes {
+            if !overLimit {
+                overLimit = true
+                record.issues.append(SyntaxIssue(code: .recordTooLarge, message: "record is longer than \(limits.maxRecordBytes) bytes", position: TextPosition(line: record.line, column: 1)))
+            }
+            return
+        }
+        record.storage.append(contentsOf: UnsafeBufferPointer(rebasing: buf[from..<to]))
+    }
+
+    private func endLine(_ byte: UInt8) {
+        line += 1
+        column = 1
+        if byte == CSVTokenizer.cr { pendingCR = true }
     }
 
     private func undecodableMessage(_ field: [UInt8]) -> String {
@@ -261,38 +387,51 @@ public final class CSVTokenizer {
             return "field contains bytes that are not valid \(encoding.rawValue.uppercased()); give the right --encoding or fix the file"
         }
     }
-
-    /// Inside quotes a CR may be followed by LF; keep the LF as data but do not count a second line.
-    private func pendingCRInsideQuotes(_ field: inout [UInt8], overLimit: Bool) {
-        if index >= chunk.count, !atEnd, let next = try? reader.nextChunk() {
-            chunk = next
-            index = 0
-        }
-        if index < chunk.count, chunk[index] == CSVTokenizer.lf {
-            index += 1
-            if !overLimit { field.append(CSVTokenizer.lf) }
-        }
-    }
-
-    private func endLine(_ byte: UInt8) {
-        line += 1
-        column = 1
-        if byte == CSVTokenizer.cr { pendingCR = true }
-    }
 }
 
 extension String {
     func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }
 
-/// The offset of the first byte that does not start a valid UTF-8 sequence.
-func firstInvalidUTF8(_ bytes: [UInt8]) -> Int {
-    var i = 0
-    while i < bytes.count {
-        let b = bytes[i]
-        let length = b < 0x80 ? 1 : (0xC2...0xDF).contains(b) ? 2 : (0xE0...0xEF).contains(b) ? 3 : (0xF0...0xF4).contains(b) ? 4 : 0
-        guard length > 0, i + length <= bytes.count, String(validating: bytes[i..<(i + length)], as: UTF8.self) != nil else { return i }
-        i += length
+/// Whether `bytes[from...]` is valid UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+func isValidUTF8(_ bytes: [UInt8], from: Int = 0) -> Bool {
+    bytes.withUnsafeBufferPointer { firstInvalidUTF8($0, from: from) == nil }
+}
+
+/// The offset of the first byte that does not start a valid UTF-8 sequence, or nil.
+func firstInvalidUTF8(_ b: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int? {
+    var i = from
+    let n = b.count
+    while i < n {
+        let c = b[i]
+        if c < 0x80 {
+            i += 1
+            continue
+        }
+        var need = 0
+        var lo: UInt8 = 0x80
+        var hi: UInt8 = 0xBF
+        switch c {
+        case 0xC2...0xDF: need = 1
+        case 0xE0: need = 2; lo = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: need = 2
+        case 0xED: need = 2; hi = 0x9F
+        case 0xF0: need = 3; lo = 0x90
+        case 0xF1...0xF3: need = 3
+        case 0xF4: need = 3; hi = 0x8F
+        default: return i
+        }
+        if i + need >= n { return i }
+        if b[i + 1] < lo || b[i + 1] > hi { return i }
+        if need >= 2 {
+            for k in 2...need where b[i + k] < 0x80 || b[i + k] > 0xBF { return i }
+        }
+        i += need + 1
     }
-    return max(0, bytes.count - 1)
+    return nil
+}
+
+/// The offset of the first invalid byte (for messages); the last byte if none is found.
+func firstInvalidUTF8(_ bytes: [UInt8]) -> Int {
+    bytes.withUnsafeBufferPointer { firstInvalidUTF8($0) } ?? max(0, bytes.count - 1)
 }

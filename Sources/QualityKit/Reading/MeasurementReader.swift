@@ -11,6 +11,8 @@ public final class MeasurementReader {
         public var encoding: TextEncoding?
         public var format: InputFormat
         public var limits: ReaderLimits
+        /// The byte-level path for clean rows; off only in tests that prove it changes nothing.
+        var fastPath = true
 
         public init(defaultRegion: RegionCode = RegionCode(Region.nationalCode), encoding: TextEncoding? = nil, format: InputFormat = .auto, limits: ReaderLimits = .standard) {
             self.defaultRegion = defaultRegion
@@ -20,7 +22,7 @@ public final class MeasurementReader {
         }
     }
 
-    enum Role: Equatable {
+    enum Role: Equatable, Sendable {
         case indicator, region, regionName, year, value, unit, source, note
         case yearColumn(Int)
         case unused
@@ -33,23 +35,18 @@ public final class MeasurementReader {
     public private(set) var warningCount = 0
     public private(set) var files: [FileSummary] = []
 
-    private struct Key: Hashable {
-        let indicator: Int32
-        let region: Int32
-        let year: Int16
-    }
-
-    private struct Seen {
-        let value: MeasuredValue
-        let file: Int32
-        let line: Int32
-    }
-
-    private var seen: [Key: Seen] = [:]
+    private var seen = SeenTable()
     private var indicatorSlots: [String: Int32] = [:]
     private var indicatorCache: [String: String?] = [:]
     private var regionCache: [String: Catalog.RegionResolution] = [:]
     private var currentFile = ""
+    var currentFilePath: String { currentFile }
+    // Caches for the byte-level path (see MeasurementReader+FastPath.swift).
+    let indicatorInfos = ByteInterner<IndicatorInfo?>()
+    let regionCodes = ByteInterner<RegionCode?>()
+    let unitSpellings = ByteInterner<String?>()
+    let sourceTexts = ByteInterner<String>()
+    let noteTexts = ByteInterner<String>()
     private var currentEncoding = TextEncoding.utf8
     private var currentFileIndex: Int32 = 0
 
@@ -60,7 +57,7 @@ public final class MeasurementReader {
 
     /// Reads one file (or `-`) and hands every usable measurement to `sink`.
     @discardableResult
-    public func read(path: String, from raw: ChunkReader, sink: (Measurement) -> Void) -> FileSummary {
+    public func read(path: String, from raw: ChunkReader, sink: ((Measurement) -> Void)? = nil) -> FileSummary {
         currentFile = path
         currentFileIndex = Int32(files.count)
         var summary = FileSummary(path: path)
@@ -145,14 +142,16 @@ public final class MeasurementReader {
 
     // MARK: - Tables
 
-    private func readTable(_ stream: ChunkReader, delimiter: UInt8, _ summary: inout FileSummary, _ sink: (Measurement) -> Void) {
+    private func readTable(_ stream: ChunkReader, delimiter: UInt8, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) {
         let tokenizer = CSVTokenizer(reader: stream, delimiter: delimiter, limits: options.limits, encoding: currentEncoding)
         var roles: [Role] = []
         var headerCount = 0
         var wide = false
         var sawHeader = false
+        var record = CSVRecord()
+        var columns = Columns()
         do {
-            while let record = try tokenizer.next() {
+            while try tokenizer.next(into: &record) {
                 if !sawHeader {
                     if record.isBlank { continue }
                     sawHeader = true
@@ -169,7 +168,8 @@ public final class MeasurementReader {
                     }
                     roles = layout.roles
                     wide = layout.wide
-                    headerCount = record.fields.count
+                    headerCount = record.count
+                    columns = Columns(roles)
                     summary.layout = wide ? "wide" : "long"
                     continue
                 }
@@ -183,15 +183,16 @@ public final class MeasurementReader {
                     summary.rowsRejected += 1
                     continue
                 }
-                if record.fields.count != headerCount {
-                    let position = record.fields.count > headerCount ? record.positions[headerCount] : TextPosition(line: record.line, column: 1)
-                    report(.error, .fieldCount, at(position), "row has \(record.fields.count) fields; the header has \(headerCount)")
+                if record.count != headerCount {
+                    let position = record.count > headerCount ? record.positions[headerCount] : TextPosition(line: record.line, column: 1)
+                    report(.error, .fieldCount, at(position), "row has \(record.count) fields; the header has \(headerCount)")
                     summary.rowsRejected += 1
                     continue
                 }
+                if options.fastPath, fastAccept(record, columns, wide: wide, &summary, sink) { continue }
                 var row = RowCells()
                 for (i, role) in roles.enumerated() {
-                    row.assign(role, Cell(text: record.fields[i], position: record.positions[i]))
+                    row.assign(role, Cell(text: record.string(i), position: record.positions[i]))
                 }
                 row.line = record.line
                 if wide { row.wide = true }
@@ -308,7 +309,7 @@ public final class MeasurementReader {
 
     // MARK: - JSON
 
-    private func readJSON(_ stream: ChunkReader, _ summary: inout FileSummary, _ sink: (Measurement) -> Void) {
+    private func readJSON(_ stream: ChunkReader, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) {
         let json = JSONStream(reader: stream, limits: options.limits)
         defer {
             for note in json.notes { report(.warning, note.code, at(note.position), note.message) }
@@ -395,7 +396,7 @@ public final class MeasurementReader {
         }
     }
 
-    private func accept(_ row: RowCells, _ summary: inout FileSummary, _ sink: (Measurement) -> Void) {
+    private func accept(_ row: RowCells, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) {
         let errorsBefore = errorCount
         var pending: [Measurement] = []
         defer {
@@ -406,7 +407,7 @@ public final class MeasurementReader {
                 for m in pending {
                     summary.values += 1
                     if m.value.isMissing { summary.missingValues += 1 }
-                    sink(m)
+                    sink?(m)
                 }
             }
         }
@@ -581,28 +582,26 @@ public final class MeasurementReader {
         return nil
     }
 
+    /// A small number per indicator id, for packing duplicate keys.
+    func slot(for indicator: String) -> Int32 {
+        if let s = indicatorSlots[indicator] { return s }
+        let s = Int32(indicatorSlots.count)
+        indicatorSlots[indicator] = s
+        return s
+    }
+
     /// Records the value under its key; false when it repeats one already given.
-    private func checkDuplicate(_ indicator: String, _ region: RegionCode, _ year: Int, _ value: MeasuredValue, _ position: TextPosition, name: String) -> Bool {
-        let slot: Int32
-        if let s = indicatorSlots[indicator] {
-            slot = s
+    func checkDuplicate(_ indicator: String, _ region: RegionCode, _ year: Int, _ value: MeasuredValue, _ position: TextPosition, name: String, slot: Int32? = nil) -> Bool {
+        let key = SeenTable.key(slot: slot ?? self.slot(for: indicator), region: region.code, year: year)
+        guard let previous = seen.insertOrFind(key, value: value, file: Int(currentFileIndex), line: position.line) else { return true }
+        let there = previous.file == Int(currentFileIndex) ? "line \(previous.line)" : "\(files[previous.file].path):\(previous.line)"
+        let label = "\(quoted(name)), \(regionLabel(region)), \(year)"
+        if previous.value == value {
+            report(.warning, .exactDuplicate, at(position), "\(label) is given again with the same value, first at \(there)")
         } else {
-            slot = Int32(indicatorSlots.count)
-            indicatorSlots[indicator] = slot
+            report(.error, .conflictingDuplicate, at(position), "\(label) is \(value.text(.en)) here but \(previous.value.text(.en)) at \(there)")
         }
-        let key = Key(indicator: slot, region: Int32(region.code), year: Int16(year))
-        if let previous = seen[key] {
-            let there = previous.file == currentFileIndex ? "line \(previous.line)" : "\(files[Int(previous.file)].path):\(previous.line)"
-            let label = "\(quoted(name)), \(regionLabel(region)), \(year)"
-            if previous.value == value {
-                report(.warning, .exactDuplicate, at(position), "\(label) is given again with the same value, first at \(there)")
-            } else {
-                report(.error, .conflictingDuplicate, at(position), "\(label) is \(value.text(.en)) here but \(previous.value.text(.en)) at \(there)")
-            }
-            return false
-        }
-        seen[key] = Seen(value: value, file: currentFileIndex, line: Int32(clamping: position.line))
-        return true
+        return false
     }
 
     private func regionLabel(_ code: RegionCode) -> String {

@@ -1,0 +1,187 @@
+/// The byte-level path for clean table rows. It only takes rows that need no
+/// diagnostic (a known indicator and region, a 4-digit year, a plain number,
+/// a consistent unit, a source) and hands anything else to `accept`, so every
+/// message still comes from one place and both paths yield the same measurements.
+extension MeasurementReader {
+    /// Column indices by role, computed once from the header.
+    struct Columns {
+        var indicator = -1, region = -1, regionName = -1, year = -1, value = -1, unit = -1, source = -1, note = -1
+        var years: [(column: Int, year: Int)] = []
+
+        init() {}
+
+        init(_ roles: [Role]) {
+            for (i, role) in roles.enumerated() {
+                switch role {
+                case .indicator: indicator = i
+                case .region: region = i
+                case .regionName: regionName = i
+                case .year: year = i
+                case .value: value = i
+                case .unit: unit = i
+                case .source: source = i
+                case .note: note = i
+                case .yearColumn(let y): years.append((i, y))
+                case .unused: break
+                }
+            }
+        }
+    }
+
+    /// What an indicator spelling resolves to, cached per distinct bytes.
+    struct IndicatorInfo {
+        let id: String
+        let slot: Int32
+        let spelling: String
+        let unit: String
+        let categorical: Bool
+        let range: ClosedRange<Double>?
+    }
+
+    func fastAccept(_ record: CSVRecord, _ c: Columns, wide: Bool, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) -> Bool {
+        record.storage.withUnsafeBufferPointer { buf -> Bool in
+            func field(_ i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buf[record.range(i)]) }
+
+            guard c.indicator >= 0, let info = indicatorInfo(field(c.indicator)) else { return false }
+            var region = options.defaultRegion
+            if c.region >= 0 {
+                guard let code = regionCode(field(c.region)) else { return false }
+                region = code
+            }
+            if c.unit >= 0 {
+                let u = field(c.unit)
+                if !u.isEmpty {
+                    guard let unit = unitSpelling(u), unit == info.unit else { return false }
+                }
+            }
+            guard c.source >= 0, let source = internedText(field(c.source), in: sourceTexts), !source.isEmpty else { return false }
+            let note = c.note >= 0 ? internedText(field(c.note), in: noteTexts) ?? "" : ""
+            let regionName = c.regionName >= 0 ? internedText(field(c.regionName), in: noteTexts) ?? "" : ""
+
+            // Every value is parsed and checked before anything is recorded.
+            var values: [(year: Int, value: MeasuredValue, position: TextPosition)] = []
+            if wide {
+                for (column, year) in c.years {
+                    guard let v = plainValue(field(column), info) else { return false }
+                    values.append((year, v, record.positions[column]))
+                }
+            } else {
+                guard c.year >= 0, c.value >= 0, let year = plainYear(field(c.year)), let v = plainValue(field(c.value), info) else { return false }
+                values.append((year, v, record.positions[c.value]))
+            }
+
+            let errorsBefore = errorCount
+            var pending: [Measurement] = []
+            var taken = 0
+            var missing = 0
+            for (year, value, position) in values {
+                if !value.isMissing, !checkDuplicate(info.id, region, year, value, position, name: info.spelling, slot: info.slot) { continue }
+                taken += 1
+                if value.isMissing { missing += 1 }
+                if sink != nil {
+                    pending.append(Measurement(indicator: info.id, region: region, regionName: regionName, year: year, value: value, unit: info.unit, source: source, note: note, file: currentFilePath, line: record.line))
+                }
+            }
+            if errorCount > errorsBefore {
+                summary.rowsRejected += 1
+                return true
+            }
+            summary.rowsRead += 1
+            summary.values += taken
+            summary.missingValues += missing
+            if let sink { pending.forEach(sink) }
+            return true
+        }
+    }
+
+    private func indicatorInfo(_ bytes: UnsafeBufferPointer<UInt8>) -> IndicatorInfo? {
+        if let cached = indicatorInfos.find(bytes) { return cached }
+        let spelling = String(decoding: bytes, as: UTF8.self)
+        var info: IndicatorInfo?
+        if !spelling.trimmingCharacters(in: .whitespaces).isEmpty, let id = catalog.resolveIndicator(spelling) {
+            let indicator = catalog.indicator(id)
+            info = IndicatorInfo(
+                id: id, slot: slot(for: id), spelling: spelling, unit: indicator?.unit ?? "", categorical: indicator?.isCategorical ?? true, range: indicator?.validRange)
+        }
+        indicatorInfos.insert(bytes, info)
+        return info
+    }
+
+    private func regionCode(_ bytes: UnsafeBufferPointer<UInt8>) -> RegionCode? {
+        if let cached = regionCodes.find(bytes) { return cached }
+        let text = String(decoding: bytes, as: UTF8.self)
+        var code: RegionCode?
+        if !text.trimmingCharacters(in: .whitespaces).isEmpty, case .region(let c) = catalog.resolveRegion(text) { code = c }
+        regionCodes.insert(bytes, code)
+        return code
+    }
+
+    private func unitSpelling(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        if let cached = unitSpellings.find(bytes) { return cached }
+        let unit = CellParsing.unit(String(decoding: bytes, as: UTF8.self))
+        unitSpellings.insert(bytes, unit)
+        return unit
+    }
+
+    /// Source, note and name text, trimmed as the general path trims it.
+    private func internedText(_ bytes: UnsafeBufferPointer<UInt8>, in table: ByteInterner<String>) -> String? {
+        if let cached = table.find(bytes) { return cached }
+        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        table.insert(bytes, text)
+        return text
+    }
+
+    /// Four ASCII digits from 1949 to 2100.
+    private func plainYear(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard b.count == 4 else { return nil }
+        var y = 0
+        for byte in b {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            y = y * 10 + Int(byte - 0x30)
+        }
+        return (1949...2100).contains(y) ? y : nil
+    }
+
+    /// `96.5`, `96.5%` or empty, for a numeric indicator, within its range; nil for anything else.
+    private func plainValue(_ b: UnsafeBufferPointer<UInt8>, _ info: IndicatorInfo) -> MeasuredValue? {
+        if b.isEmpty { return .missing }
+        if info.categorical { return nil }
+        var n = b.count
+        var percent = false
+        if b[n - 1] == UInt8(ascii: "%") {
+            percent = true
+            n -= 1
+        }
+        if percent, info.unit != "%" { return nil }
+        var mantissa: Int64 = 0
+        var scale = 0
+        var digits = 0
+        var point = false
+        var negative = false
+        var i = 0
+        if n > 0, b[0] == UInt8(ascii: "-") {
+            negative = true
+            i = 1
+        }
+        let intStart = i
+        while i < n {
+            let byte = b[i]
+            if byte >= 0x30, byte <= 0x39 {
+                digits += 1
+                if digits > 18 { return nil }
+                mantissa = mantissa * 10 + Int64(byte - 0x30)
+                if point { scale += 1 }
+            } else if byte == UInt8(ascii: "."), !point, i > intStart {
+                point = true
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard digits > 0, !point || scale > 0, scale <= Figure.maxScale else { return nil }
+        let figure = Figure(mantissa: negative ? -mantissa : mantissa, scale: scale)
+        if let range = info.range, !range.contains(figure.doubleValue) { return nil }
+        if info.unit == "count", !figure.isInteger { return nil }
+        return .number(figure)
+    }
+}
