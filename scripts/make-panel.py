@@ -3,7 +3,7 @@
 
 Long layout: indicator (Chinese name from the catalog), region (county code under a
 real province prefix), region_name, year, value (rates with '%'), unit, source (some
-quoted, with commas). Usage: make-panel.py ROWS OUT.csv [--revise OLD.csv] [--seed N]
+quoted, with commas). Usage: make-panel.py ROWS OUT.csv [--seed N], or make-panel.py NEW.csv --revise OLD.csv
 With --revise, writes a "next edition" of OLD: ~1% of values revised, ~0.5% of rows
 dropped and as many added.
 """
@@ -28,7 +28,7 @@ def value(ind, rng):
     if ind["unit"] == "%":
         return f"{rng.uniform(50, 100):.1f}%"
     if ind["unit"] == "count":
-        return str(rng.randint(0, 5000))
+        return str(rng.randint(0, 100))
     return f"{rng.uniform(60, 100):.2f}"
 
 def rows(total, rng):
@@ -66,9 +66,9 @@ def main():
                     if v.endswith("%"):
                         parts[4] = f"{min(100.0, float(v[:-1]) + 0.3):.1f}%"
                     elif "." in v:
-                        parts[4] = f"{float(v) + 0.1:.2f}"
+                        parts[4] = f"{min(100.0, float(v) + 0.1):.2f}"
                     else:
-                        parts[4] = str(int(v) + 1)
+                        parts[4] = str(min(100, int(v) + 1))
                     line = ",".join(parts) + "\n"
                 w.write(line)
             # as many new rows, for a year the old edition did not have

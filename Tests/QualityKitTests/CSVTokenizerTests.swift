@@ -168,3 +168,17 @@ func tokenize(_ bytes: [UInt8], chunkSize: Int = 1 << 20, delimiter: UInt8 = UIn
         #expect(CellParsing.year("15") == nil)
     }
 }
+
+@Suite struct LargeFileEncodingTests {
+    /// A GB18030 file larger than the sniff window, with a two-byte character cut by the window's end.
+    @Test(arguments: [0, 1])
+    func gb18030IsDetectedWhateverTheWindowCuts(_ shift: Int) throws {
+        var text = "指标,地区,年份,数值,来源\n" + String(repeating: "x", count: shift)
+        while gb18030Bytes(text).count < TextDecoding.sniffBytes + 1000 {
+            text += "\n森林覆盖率,江西,2015,63.1,江西省林业厅"
+        }
+        let bytes = gb18030Bytes(text + "\n")
+        let detected = TextDecoding.detect(Array(bytes.prefix(TextDecoding.sniffBytes)), isWholeFile: false)
+        #expect(detected == .gb18030)
+    }
+}

@@ -218,8 +218,11 @@ final class IconvChunkReader: ChunkReader {
             case EINVAL:
                 // An incomplete sequence at the end of this chunk.
                 if ended {
-                    if truncatedEndIsError { invalidSequences += 1 }
-                    output.append(0xFF)
+                    // Cut off by the end of the input: invalid in a file, expected in a sniffed prefix.
+                    if truncatedEndIsError {
+                        invalidSequences += 1
+                        output.append(0xFF)
+                    }
                     offset = input.count
                 } else {
                     carry = Array(input[offset...])
