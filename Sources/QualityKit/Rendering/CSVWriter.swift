@@ -1,6 +1,7 @@
 /// Writes CSV per RFC 4180 (CRLF line ends, quotes only where needed).
 /// Text cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
 /// tab, CR first) get a leading apostrophe; plain numbers such as `-0.1` stay numbers.
+/// Control characters from data are written escaped, never raw.
 public struct CSVWriter {
     public var text = ""
     private let guardFormulas: Bool
@@ -16,7 +17,8 @@ public struct CSVWriter {
     }
 
     func field(_ raw: String) -> String {
-        var value = raw
+        // Line breaks stay (quoted); ESC, BEL and the other controls are shown escaped.
+        var value = escapingControlsExceptLineBreaks(raw)
         if guardFormulas, let first = value.unicodeScalars.first,
             ["=", "+", "-", "@", "\t", "\r"].contains(first), Figure(value) == nil
         {

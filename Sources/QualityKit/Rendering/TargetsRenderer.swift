@@ -124,10 +124,26 @@ struct JSONNumber: Encodable {
     }
 }
 
-/// Pretty JSON with sorted keys: the one JSON style of every command.
+/// Pretty JSON with sorted keys: the one JSON style of every command. The
+/// encoder escapes C0 controls; C1 controls and bidi overrides from data are
+/// escaped here too (`\u009b`), so JSON on a terminal can never drive it.
 func encodeJSON(_ value: some Encodable) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     guard let data = try? encoder.encode(value) else { return "{}\n" }
-    return String(decoding: data, as: UTF8.self) + "\n"
+    let text = String(decoding: data, as: UTF8.self)
+    guard text.unicodeScalars.contains(where: { ($0.value >= 0x7F && $0.value <= 0x9F) || (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }) else {
+        return text + "\n"
+    }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+        let v = scalar.value
+        if (v >= 0x7F && v <= 0x9F) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
+            let hex = String(v, radix: 16)
+            out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+        } else {
+            out.append(scalar)
+        }
+    }
+    return String(out) + "\n"
 }
