@@ -61,3 +61,113 @@ func rawControls(_ text: String) -> [String] {
         #expect((try? JSONSerialization.jsonObject(with: Data(json.utf8))) != nil, "still valid JSON")
     }
 }
+
+/// Bytes made on the fly: `prefix`, then `count` copies of `byte`, then `suffix`.
+final class GeneratedChunkReader: ChunkReader {
+    private var pending: [[UInt8]]
+    private var remaining: Int
+    private let byte: UInt8
+    private let suffix: [UInt8]
+
+    init(prefix: String = "", byte: UInt8, count: Int, suffix: String = "") {
+        pending = prefix.isEmpty ? [] : [Array(prefix.utf8)]
+        remaining = count
+        self.byte = byte
+        self.suffix = Array(suffix.utf8)
+    }
+
+    func nextChunk() throws -> [UInt8]? {
+        if !pending.isEmpty { return pending.removeFirst() }
+        if remaining > 0 {
+            let n = min(remaining, 1 << 20)
+            remaining -= n
+            return [UInt8](repeating: byte, count: n)
+        }
+        if !suffix.isEmpty, !suffixTaken {
+            suffixTaken = true
+            return suffix
+        }
+        return nil
+    }
+
+    private var suffixTaken = false
+}
+
+func checkStream(_ reader: ChunkReader, name: String = "big.csv") -> (MeasurementReader, FileSummary) {
+    let r = MeasurementReader(catalog: .embedded)
+    let summary = r.read(path: name, from: reader)
+    return (r, summary)
+}
+
+@Suite struct ResourceBoundTests {
+    @Test func aHugeSingleLineIsOneErrorAndBoundedStorage() throws {
+        let header = "indicator,region,year,value,source\n"
+        let (reader, summary) = checkStream(GeneratedChunkReader(prefix: header, byte: UInt8(ascii: "x"), count: 24 << 20, suffix: "\nforest_coverage,jiangxi,2015,63.1,x\n"))
+        #expect(reader.diagnostics.map(\.formatted) == ["big.csv:2:1: error: [Q105] record is longer than 1048576 bytes"])
+        #expect(summary.rows == 2 && summary.rowsRead == 1 && summary.rowsRejected == 1)
+        // The tokenizer never holds more than the limit of one record.
+        let tokenizer = CSVTokenizer(reader: GeneratedChunkReader(byte: UInt8(ascii: "y"), count: 8 << 20))
+        var record = CSVRecord()
+        _ = try tokenizer.next(into: &record)
+        #expect(record.storage.count <= ReaderLimits.standard.maxRecordBytes)
+    }
+
+    @Test func aMillionColumns() {
+        let (reader, summary) = checkStream(GeneratedChunkReader(prefix: "indicator,region,year,value,source\n", byte: UInt8(ascii: ","), count: 1_000_000, suffix: "\n"))
+        #expect(reader.diagnostics.map(\.formatted) == ["big.csv:2:1: error: [Q105] record has more than 10000 fields"])
+        #expect(summary.rowsRejected == 1)
+        let header = checkStream(GeneratedChunkReader(byte: UInt8(ascii: ","), count: 1_000_000, suffix: "\n")).0
+        #expect(header.diagnostics.first?.formatted == "big.csv:1:1: error: [Q105] record has more than 10000 fields")
+    }
+
+    @Test func jsonNestedTwoHundredThousandDeep() {
+        let (reader, _) = checkStream(GeneratedChunkReader(byte: UInt8(ascii: "["), count: 200_000), name: "deep.json")
+        #expect(reader.diagnostics.map(\.formatted) == ["deep.json:1:2: error: [Q108] expected a record (an object), found '['"])
+        let nested = checkStream(GeneratedChunkReader(prefix: "[{\"indicator\": ", byte: UInt8(ascii: "["), count: 200_000), name: "deep.json").0
+        #expect(nested.diagnostics.map(\.formatted) == ["deep.json:1:271: error: [Q108] JSON nests deeper than 256 levels"])
+    }
+
+    @Test func aFileOfNULBytes() {
+        let (reader, summary) = checkStream(GeneratedChunkReader(byte: 0, count: 4 << 20), name: "nul.csv")
+        #expect(reader.diagnostics.map(\.formatted) == [
+            "nul.csv:1:1: error: [Q105] record is longer than 1048576 bytes",
+            "nul.csv:1:1: error: [Q106] field contains a NUL byte; this looks like a binary file, not a table",
+        ])
+        #expect(summary.rows == 0)
+    }
+
+    @Test(arguments: [
+        ("utf-8", [0xE6, 0xA3] as [UInt8], "t.csv:2:35: error: [Q106] field contains bytes that are not valid UTF-8 (E6 A3); if the file is a GBK/GB18030 export from Excel or WPS, give --encoding gb18030"),
+        ("gb18030", [0xC9], "t.csv:2:35: error: [Q106] field contains bytes that are not valid GB18030; give the right --encoding or fix the file"),
+        ("utf-16le", [0x2C], "t.csv:2:35: error: [Q106] field contains bytes that are not valid UTF-16LE; give the right --encoding or fix the file"),
+    ])
+    func truncatedSequencesAtTheEnd(_ encoding: String, _ tail: [UInt8], _ expected: String) throws {
+        let text = "indicator,region,year,value,source\nforest_coverage,jiangxi,2015,63.1,江西"
+        var bytes: [UInt8]
+        switch encoding {
+        case "gb18030": bytes = gb18030Bytes(text)
+        case "utf-16le": bytes = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        default: bytes = Array(text.utf8)
+        }
+        bytes += tail
+        let reader = MeasurementReader(catalog: .embedded, options: .init(encoding: TextEncoding(name: encoding)))
+        reader.read(path: "t.csv", from: MemoryChunkReader(bytes))
+        #expect(reader.diagnostics.map(\.formatted) == [expected])
+    }
+}
+
+@Suite struct DetectionEvidenceTests {
+    /// UTF-8 with one truncated character is UTF-8 with an error, never GB18030 mojibake.
+    @Test func mostlyValidUTF8StaysUTF8() {
+        let text = "indicator,region,year,value,source\nforest_coverage,jiangxi,2015,63.1,江西省林业厅"
+        let bytes = Array(text.utf8) + [0xE6, 0xA3]
+        #expect(TextDecoding.detect(bytes, isWholeFile: true) == .utf8)
+        let reader = MeasurementReader(catalog: .embedded)
+        reader.read(path: "t.csv", from: MemoryChunkReader(bytes))
+        #expect(reader.diagnostics.map(\.formatted) == [
+            "t.csv:2:35: error: [Q106] field contains bytes that are not valid UTF-8 (E6 A3); if the file is a GBK/GB18030 export from Excel or WPS, give --encoding gb18030",
+        ])
+        // Real GB18030 text is still recognised.
+        #expect(TextDecoding.detect(gb18030Bytes(text), isWholeFile: true) == .gb18030)
+    }
+}

@@ -93,8 +93,31 @@ public enum TextDecoding {
             if zeroEven * 10 >= half * 4, zeroOdd * 10 < half { return .utf16BE }
         }
         if isValidUTF8(bytes, allowTruncatedEnd: !isWholeFile) { return .utf8 }
+        // Mostly valid UTF-8 with a few bad bytes is UTF-8 with errors (reported where they are),
+        // not GB18030: nearly any byte pairs decode as GB18030, which would hide them as mojibake.
+        let (valid, invalid) = utf8Evidence(bytes)
+        if valid > 0, valid >= invalid { return .utf8 }
         if decodesAsGB18030(bytes, allowTruncatedEnd: !isWholeFile) { return .gb18030 }
         return .utf8
+    }
+
+    /// Counts well-formed multi-byte UTF-8 sequences and runs of bytes that start no valid sequence.
+    static func utf8Evidence(_ bytes: [UInt8]) -> (valid: Int, invalid: Int) {
+        bytes.withUnsafeBufferPointer { b in
+            var valid = 0
+            var invalid = 0
+            var i = 0
+            while i < b.count {
+                guard let bad = firstInvalidUTF8(b, from: i) else {
+                    valid += b[i...].count { $0 >= 0xC2 && $0 <= 0xF4 }
+                    break
+                }
+                valid += b[i..<bad].count { $0 >= 0xC2 && $0 <= 0xF4 }
+                if bad > i || invalid == 0 { invalid += 1 }  // a run of bad bytes counts once
+                i = bad + 1
+            }
+            return (valid, invalid)
+        }
     }
 
     static func isValidUTF8(_ bytes: [UInt8], allowTruncatedEnd: Bool) -> Bool {
