@@ -171,3 +171,32 @@ func checkStream(_ reader: ChunkReader, name: String = "big.csv") -> (Measuremen
         #expect(TextDecoding.detect(gb18030Bytes(text), isWholeFile: true) == .gb18030)
     }
 }
+
+/// Inputs the fuzzer found (fuzz/regressions), pinned as tests.
+@Suite struct FuzzRegressionTests {
+    /// Found by the `check` target: a county's given name with ESC and BEL reached the
+    /// terminal report's title line raw.
+    @Test func countyReportTitleEscapesTheGivenName() throws {
+        let path = repositoryRoot.appendingPathComponent("fuzz/regressions/check/county-name-with-escape.csv").path
+        let reader = MeasurementReader(catalog: .embedded)
+        var measurements: [QualityKit.Measurement] = []
+        reader.read(path: path, from: try FileChunkReader(path: path)) { measurements.append($0) }
+        let set = MeasurementSet(measurements)
+        let engine = AttainmentEngine(catalog: .embedded, measurements: set)
+        let doc = ReportDocument(regions: [engine.evaluate(region: RegionCode(360102))], asOf: engine.asOf, byRegion: false, skipped: reader.diagnostics, unused: [], catalog: .embedded, measurements: set, dataLabel: "data: a\u{1B}b.csv")
+        let table = ReportTextRenderer.render(doc, lang: .zh, color: false, width: 100)
+        #expect(rawControls(table).isEmpty)
+        #expect(table.hasPrefix("江西 · 东湖区\\u{1B}]0;pwned\\u{7} (360102) · 质量发展目标达标情况\n数据截至 2015 年 · data: a\\u{1B}b.csv\n"))
+    }
+
+    @Test func aFilePathWithControlsIsEscapedInTheReport() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("quality-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let hostile = dir.appendingPathComponent("data\u{1B}]0;x\u{07}.csv")
+        try FileManager.default.copyItem(atPath: fixture("edition-2023.csv"), toPath: hostile.path)
+        let result = runQuality(["report", "--data", hostile.path, "--province", "jiangxi"])
+        #expect(result.status == .success)
+        #expect(rawControls(result.stdout).isEmpty && rawControls(result.stderr).isEmpty)
+    }
+}

@@ -22,10 +22,12 @@ enum ReportTextRenderer {
     }
 
     static func region(_ report: RegionReport, _ doc: ReportDocument, lang: Language, color: Bool, width: Int) -> String {
-        let name = doc.regionName(report.region, lang)
+        // Names given in data and file paths are escaped like every other data-derived text.
+        let name = escapingControls(doc.regionName(report.region, lang))
+        let label = escapingControls(doc.dataLabel)
         var out = lang.pick("\(name) · 质量发展目标达标情况\n", "\(name) · attainment of quality-development targets\n")
         let asOf = doc.asOf.map(String.init) ?? "—"
-        out += lang.pick("数据截至 \(asOf) 年 · \(doc.dataLabel)\n", "Data as of \(asOf) · \(doc.dataLabel)\n")
+        out += lang.pick("数据截至 \(asOf) 年 · \(label)\n", "Data as of \(asOf) · \(label)\n")
         out += lang.pick("对照：", "Judged against: ") + doc.plansLine(report, lang) + "\n"
         let reasonWidth = max(24, width - 80)
         for (area, results) in groupedByArea(report.results) {

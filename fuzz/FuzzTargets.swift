@@ -1,0 +1,101 @@
+// libFuzzer targets for QualityKit, compiled together with the library sources by
+// scripts/fuzz. FUZZ_TARGET picks one: csv, json, cell, check. Each target also checks
+// invariants, so a wrong answer is a crash too, not only a crash.
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let fuzzTarget = ProcessInfo.processInfo.environment["FUZZ_TARGET"] ?? "check"
+let fuzzCatalog = Catalog.embedded
+
+func require(_ condition: @autoclosure () -> Bool, _ message: String) {
+    if !condition() {
+        FileHandle.standardError.write(Data("invariant failed: \(message)\n".utf8))
+        abort()
+    }
+}
+
+/// Unsafe scalars must never reach output raw.
+func requireSafe(_ text: String, _ what: String) {
+    for s in text.unicodeScalars {
+        let v = s.value
+        require(!((v < 0x20 && v != 0x0A && v != 0x0D) || (v >= 0x7F && v <= 0x9F) || (0x202A...0x202E).contains(v)), "raw control U+\(String(v, radix: 16)) in \(what)")
+    }
+}
+
+func fuzzCSV(_ bytes: [UInt8]) {
+    // The first byte picks the chunk size, so record boundaries fall everywhere.
+    let chunk = 1 + Int(bytes.first ?? 0) % 64
+    let tokenizer = CSVTokenizer(reader: MemoryChunkReader(Array(bytes.dropFirst()), chunkSize: chunk), limits: ReaderLimits(maxRecordBytes: 4096, maxFields: 64, maxJSONDepth: 32))
+    var record = CSVRecord()
+    var lastLine = 0
+    while (try? tokenizer.next(into: &record)) == true {
+        require(record.line >= lastLine, "record lines go backwards")
+        lastLine = record.line
+        require(record.ends.count == record.positions.count, "one position per field")
+        require(record.storage.count <= 4096 + 1, "record storage over the limit")
+        for i in 0..<record.count where record.issues.isEmpty {
+            require(String(validating: record.storage[record.range(i)], as: UTF8.self) != nil, "a field without issues is valid UTF-8")
+        }
+    }
+}
+
+func fuzzJSON(_ bytes: [UInt8]) {
+    let stream = JSONStream(reader: MemoryChunkReader(bytes, chunkSize: 7), limits: ReaderLimits(maxRecordBytes: 4096, maxFields: 64, maxJSONDepth: 32))
+    var count = 0
+    while let record = try? stream.next() {
+        count += 1
+        require(count <= bytes.count, "more records than bytes")
+        for field in record.fields { require(field.value.position.line >= 1, "positions are 1-based") }
+    }
+}
+
+func fuzzCell(_ bytes: [UInt8]) {
+    let text = String(decoding: bytes, as: UTF8.self)
+    switch CellParsing.value(text) {
+    case .number(let figure, _):
+        require(Figure(figure.description) == figure, "a parsed figure prints and parses back to itself")
+    default: break
+    }
+    if let year = CellParsing.year(text) { require((1949...2100).contains(year), "years stay in range") }
+    if let figure = Figure(text) { require(figure.description == text || figure == Figure(figure.description)!, "figure round trip") }
+    _ = CellParsing.unit(text)
+    _ = normalizedKey(text)
+    _ = displayWidth(text)
+    requireSafe(escapingControls(text), "escapingControls")
+}
+
+func fuzzCheck(_ bytes: [UInt8]) {
+    let reader = MeasurementReader(catalog: fuzzCatalog)
+    var measurements: [Measurement] = []
+    let summary = reader.read(path: "fuzz.csv", from: MemoryChunkReader(bytes, chunkSize: 13)) { measurements.append($0) }
+    require(summary.rowsRead + summary.rowsRejected == summary.rows, "every data line is accounted for")
+    let outcome = CheckOutcome(files: reader.files, diagnostics: reader.diagnostics, strict: false)
+    requireSafe(CheckRenderer.text(outcome), "check text")
+    requireSafe(CheckRenderer.github(outcome), "check github")
+    requireSafe(CheckRenderer.json(outcome), "check json")
+    // What was read can be judged and rendered without trouble.
+    let set = MeasurementSet(measurements)
+    let engine = AttainmentEngine(catalog: fuzzCatalog, measurements: set)
+    for region in set.regions.prefix(3) {
+        let report = engine.evaluate(region: region)
+        let doc = ReportDocument(regions: [report], asOf: engine.asOf, byRegion: false, skipped: reader.diagnostics, unused: [], catalog: fuzzCatalog, measurements: set, dataLabel: "fuzz")
+        requireSafe(ReportTextRenderer.render(doc, lang: .zh, color: false, width: 100), "report table")
+        requireSafe(ReportFormats.csv(doc, lang: .en), "report csv")
+        _ = ReportHTMLRenderer.render(doc, lang: .zh)
+    }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    switch fuzzTarget {
+    case "csv": fuzzCSV(bytes)
+    case "json": fuzzJSON(bytes)
+    case "cell": fuzzCell(bytes)
+    default: fuzzCheck(bytes)
+    }
+    return 0
+}
