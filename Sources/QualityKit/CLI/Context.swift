@@ -14,6 +14,8 @@ public struct CLIContext: Sendable {
     public var open: @Sendable (String) throws -> ChunkReader
     /// Writes a whole file (for `--output` and the GitHub step summary).
     public var writeFile: @Sendable (String, String, Bool) throws -> Void
+    /// Writes a file's bytes exactly (for `convert` in another encoding).
+    public var writeBytes: @Sendable (String, [UInt8]) throws -> Void
 
     public init(
         environment: [String: String],
@@ -21,7 +23,8 @@ public struct CLIContext: Sendable {
         stderrIsTerminal: Bool = false,
         write: @escaping @Sendable (Stream, String) -> Void,
         open: @escaping @Sendable (String) throws -> ChunkReader = { try FileChunkReader(path: $0) },
-        writeFile: @escaping @Sendable (String, String, Bool) throws -> Void = CLIContext.writeToDisk
+        writeFile: @escaping @Sendable (String, String, Bool) throws -> Void = CLIContext.writeToDisk,
+        writeBytes: @escaping @Sendable (String, [UInt8]) throws -> Void = { try Data($1).write(to: URL(fileURLWithPath: $0)) }
     ) {
         self.environment = environment
         self.stdoutIsTerminal = stdoutIsTerminal
@@ -29,6 +32,7 @@ public struct CLIContext: Sendable {
         self.write = write
         self.open = open
         self.writeFile = writeFile
+        self.writeBytes = writeBytes
     }
 
     /// Writes `text` to `path`, appending when asked.

@@ -2,7 +2,7 @@
 public enum QualityCLI {
     public static let version = "0.1.0"
 
-    static let commands: [CommandSpec] = [ReportCommand.spec, CheckCommand.spec, DiffCommand.spec, TargetsCommand.spec]
+    static let commands: [CommandSpec] = [ReportCommand.spec, CheckCommand.spec, DiffCommand.spec, TargetsCommand.spec, ConvertCommand.spec]
 
     /// Runs `quality` with `arguments` (without the program name).
     public static func run(_ arguments: [String], context: CLIContext, catalog: Catalog = .embedded) -> ExitStatus {
@@ -47,6 +47,7 @@ public enum QualityCLI {
                 case CheckCommand.spec.name: return try CheckCommand.run(parsed, context, catalog: catalog)
                 case ReportCommand.spec.name: return try ReportCommand.run(parsed, context, catalog: catalog)
                 case DiffCommand.spec.name: return try DiffCommand.run(parsed, context, catalog: catalog)
+                case ConvertCommand.spec.name: return try ConvertCommand.run(parsed, context, catalog: catalog)
                 default: throw unknownCommand(first)
                 }
             }

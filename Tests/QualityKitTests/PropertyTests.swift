@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+
+@testable import QualityKit
+
+/// A small deterministic generator (SplitMix64), so every failure can be replayed.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+enum Generate {
+    static let pieces = ["质检总局", "江西省", "市场监管总局, 通报", "\"引号\"", "a,b", "tab\there", "Ⅰ-Ⅲ类", "😀", "ＡＢＣ", "line\nbreak", "esc\u{1B}x", "=SUM(A1)", "-x", "·"]
+
+    static func text(_ rng: inout SeededRandom, allowEmpty: Bool) -> String {
+        let n = Int.random(in: allowEmpty ? 0...3 : 1...3, using: &rng)
+        return (0..<n).map { _ in pieces.randomElement(using: &rng)! }.joined(separator: " ")
+    }
+
+    /// A random set of distinct (indicator, region, year) measurements.
+    static func measurements(_ rng: inout SeededRandom) -> [QualityKit.Measurement] {
+        let catalog = Catalog.embedded
+        let numeric = catalog.indicators.filter { ["%", "score", "index"].contains($0.unit) && $0.scale == nil || $0.unit == "%" }
+        var seen = Set<String>()
+        var out: [QualityKit.Measurement] = []
+        for _ in 0..<Int.random(in: 1...40, using: &rng) {
+            let categorical = Int.random(in: 0..<6, using: &rng) == 0
+            let indicator = categorical ? catalog.indicator("city_air_quality_grade2")! : numeric.randomElement(using: &rng)!
+            let county = Bool.random(using: &rng)
+            let region = county ? RegionCode(360000 + Int.random(in: 101...999, using: &rng)) : RegionCode([100000, 360000, 150000].randomElement(using: &rng)!)
+            let year = Int.random(in: 2005...2030, using: &rng)
+            guard seen.insert("\(indicator.id)|\(region.code)|\(year)").inserted else { continue }
+            let value: MeasuredValue
+            switch Int.random(in: 0..<10, using: &rng) {
+            case 0: value = .missing
+            case _ where categorical: value = .category(Bool.random(using: &rng))
+            default:
+                // 0 to 100 with up to three decimals, trailing zeros kept (81.30).
+                let scale = Int.random(in: 0...3, using: &rng)
+                let whole = Int64.random(in: 0...100, using: &rng)
+                var m = whole
+                for _ in 0..<scale { m = m * 10 + (whole == 100 ? 0 : Int64.random(in: 0...9, using: &rng)) }
+                value = .number(Figure(mantissa: m, scale: scale))
+            }
+            out.append(QualityKit.Measurement(
+                indicator: indicator.id, region: region, regionName: county ? text(&rng, allowEmpty: false) : "", year: year, value: value,
+                unit: indicator.unit, source: text(&rng, allowEmpty: false), note: text(&rng, allowEmpty: true)))
+        }
+        return out
+    }
+}
+
+@Suite struct PropertyTests {
+    static let encodings: [TextEncoding] = [.utf8, .utf8BOM, .gb18030, .utf16LE]
+
+    /// Anything quality writes, in any format and encoding, reads back identical.
+    @Test(arguments: MeasurementWriter.Format.allCases, encodings)
+    func writtenMeasurementsReadBackIdentical(_ format: MeasurementWriter.Format, _ encoding: TextEncoding) throws {
+        var rng = SeededRandom(seed: 2024)
+        for round in 0..<40 {
+            let original = Generate.measurements(&rng)
+            let bytes = MeasurementWriter.encode(MeasurementWriter.text(original, format: format, catalog: .embedded), as: encoding)
+            let reader = MeasurementReader(catalog: .embedded)
+            var back: [QualityKit.Measurement] = []
+            reader.read(path: "round-\(round).\(format.rawValue)", from: MemoryChunkReader(bytes, chunkSize: 5 + round)) { back.append($0) }
+            #expect(reader.diagnostics.isEmpty, "round \(round): \(reader.diagnostics.prefix(2).map(\.formatted))")
+            func key(_ m: QualityKit.Measurement) -> String {
+                "\(m.indicator)|\(m.region.code)|\(m.regionName)|\(m.year)|\(MeasurementWriter.valueText(m.value))|\(m.unit)|\(m.source)|\(m.note)"
+            }
+            #expect(back.map(key) == original.map(key), "round \(round) in \(format) \(encoding)")
+            #expect(reader.files[0].encoding == encoding.rawValue)
+        }
+    }
+
+    /// check accounts for every data line: rows read + rows rejected = data lines.
+    @Test func everyDataLineIsAccountedFor() {
+        var rng = SeededRandom(seed: 7)
+        let good = ["forest_coverage,jiangxi,2015,63.1,src", "森林覆盖率,360102,2016,61,src", "forest_coverage,national,2017,,src"]
+        let bad = ["forest_coverage,jiangxi,20x5,63.1,src", "nope,jiangxi,2015,1,src", "forest_coverage,jiangxi,2015,abc,src", "\"unclosed,x", "a,b", "forest_coverage,jiangxi,2018,101,src"]
+        for round in 0..<60 {
+            var lines = ["indicator,region,year,value,source"]
+            var dataLines = 0
+            for _ in 0..<Int.random(in: 0...25, using: &rng) {
+                if Int.random(in: 0..<8, using: &rng) == 0 {
+                    lines.append("")
+                    continue
+                }
+                lines.append(Bool.random(using: &rng) ? good.randomElement(using: &rng)! : bad.randomElement(using: &rng)!)
+                dataLines += 1
+            }
+            let reader = MeasurementReader(catalog: .embedded)
+            let summary = reader.read(path: "r\(round).csv", from: MemoryChunkReader(lines.joined(separator: "\n") + "\n"))
+            #expect(summary.rowsRead + summary.rowsRejected == summary.rows, "round \(round)")
+            // An unterminated quote swallows the rest of the file into one record; otherwise every line is a row.
+            if !lines.contains("\"unclosed,x") { #expect(summary.rows == dataLines, "round \(round)") }
+        }
+    }
+}
+
+@Suite struct ConvertCommandTests {
+    @Test func aGB18030YearbookBecomesCleanLongCSV() {
+        let result = runQuality(["convert", "excel-gb18030-wide.csv"])
+        #expect(result.status == .success)
+        #expect(result.stdout == """
+            indicator,region,region_name,year,value,unit,source,note
+            national_spot_check_pass_rate,national,,2012,89.8,%,质检总局年度国家监督抽查通报,
+            national_spot_check_pass_rate,national,,2013,88.9,%,质检总局年度国家监督抽查通报,
+            national_spot_check_pass_rate,national,,2014,92.3,%,质检总局年度国家监督抽查通报,
+            national_spot_check_pass_rate,national,,2015,91.1,%,质检总局年度国家监督抽查通报,
+            forest_coverage,jiangxi,,2012,63.1,%,江西省林业厅,
+            forest_coverage,jiangxi,,2013,,%,江西省林业厅,
+            forest_coverage,jiangxi,,2014,,%,江西省林业厅,
+            forest_coverage,jiangxi,,2015,63.1,%,江西省林业厅,
+
+            """)
+        #expect(result.stderr == "quality convert: 8 values written\n")
+    }
+
+    @Test func convertedFilesDiffAsEqual() {
+        let capture = Capture()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("quality-convert-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("edition.json").path
+        let context = CLIContext(environment: [:], write: { capture.write($0, $1) }, open: { try FileChunkReader(path: $0.hasPrefix("/") ? $0 : fixture($0)) })
+        #expect(QualityCLI.run(["convert", "edition-2023-gb-wide.csv", "--to", "json", "--to-encoding", "gb18030", "--output", out], context: context) == .success)
+        #expect(runQuality(["diff", "edition-2023.csv", out]).status == .success)
+    }
+
+    @Test func rowsWithErrorsStopTheConversion() {
+        let result = runQuality(["convert", "malformed-values.csv"])
+        #expect(result.status == .failure)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasSuffix("quality convert: nothing written: fix the rows above first (nothing is dropped silently)\n"))
+    }
+}
