@@ -81,3 +81,37 @@ import Testing
         #expect(runQuality(["--help"]).stdout.contains("Exit codes"))
     }
 }
+
+@Suite struct InstalledBinaryTests {
+    /// The binary carries its catalog and data: copied to an empty folder, run from there, it works.
+    @Test func worksCopiedElsewhere() throws {
+        let products = Bundle.main.bundleURL
+        let built = [products.appendingPathComponent("quality"), repositoryRoot.appendingPathComponent(".build/debug/quality")]
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        let binary = try #require(built, "the quality executable is built before the tests")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("quality-install-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let copy = dir.appendingPathComponent("quality")
+        try FileManager.default.copyItem(at: binary, to: copy)
+        func run(_ args: [String]) throws -> (Int32, String) {
+            let process = Process()
+            process.executableURL = copy
+            process.arguments = args
+            process.currentDirectoryURL = dir
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        let (status, json) = try run(["report", "--province", "jiangxi", "--format", "json", "--lang", "en"])
+        #expect(status == 0)
+        #expect(json.contains("\"targetId\" : \"jiangxi-2011-forest-coverage-2015\""))
+        let (targetsStatus, targets) = try run(["targets", "--format", "csv"])
+        #expect(targetsStatus == 0)
+        #expect(targets.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == Catalog.embedded.targets.count + 1)
+    }
+}

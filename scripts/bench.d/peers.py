@@ -40,7 +40,8 @@ def polars_scan(path):
 def polars_report(panel):
     import polars as pl
     out = polars_scan(panel).group_by(["region", "indicator"]).agg(
-        pl.len(), pl.col("year").min(), pl.col("year").max(), pl.col("v").max(), pl.col("v").sort_by("year").last()).collect()
+        pl.len().alias("n"), pl.col("year").min().alias("first"), pl.col("year").max().alias("last"),
+        pl.col("v").max().alias("max"), pl.col("v").sort_by("year").last().alias("latest")).collect()
     print(out.height, "series")
 
 def polars_diff(old, new):

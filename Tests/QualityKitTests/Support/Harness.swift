@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
 
 @testable import QualityKit
@@ -97,22 +94,9 @@ func lineDiff(expected: String, actual: String) -> String {
     return out.prefix(60).joined(separator: "\n")
 }
 
-/// Encodes text as GB18030 with the C library's iconv (what Excel on Chinese Windows writes).
+/// Encodes text as GB18030 (what Excel on Chinese Windows writes).
 func gb18030Bytes(_ text: String) -> [UInt8] {
-    let cd = iconv_open("GB18030", "UTF-8")!
-    defer { iconv_close(cd) }
-    var input = Array(text.utf8)
-    var output = [UInt8](repeating: 0, count: input.count * 4 + 16)
-    var inLeft = input.count
-    var outLeft = output.count
-    input.withUnsafeMutableBufferPointer { ib in
-        output.withUnsafeMutableBufferPointer { ob in
-            var ip: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(ib.baseAddress!).assumingMemoryBound(to: CChar.self)
-            var op: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(ob.baseAddress!).assumingMemoryBound(to: CChar.self)
-            _ = iconv(cd, &ip, &inLeft, &op, &outLeft)
-        }
-    }
-    return Array(output[0..<(output.count - outLeft)])
+    MeasurementWriter.encode(text, as: .gb18030)
 }
 
 func gb18030Text(_ bytes: [UInt8]) -> String {
