@@ -200,3 +200,15 @@ func checkStream(_ reader: ChunkReader, name: String = "big.csv") -> (Measuremen
         #expect(rawControls(result.stdout).isEmpty && rawControls(result.stderr).isEmpty)
     }
 }
+
+@Suite struct JSONFuzzRegressionTests {
+    /// Found by the `json` target: a comma after the measurements array, then the end of the file,
+    /// read past the end of the buffer.
+    @Test func commaAfterTheArrayThenEndOfFile() throws {
+        let path = repositoryRoot.appendingPathComponent("fuzz/regressions/json/comma-after-measurements-then-eof.json").path
+        let reader = MeasurementReader(catalog: .embedded)
+        let summary = reader.read(path: "r.json", from: try FileChunkReader(path: path))
+        #expect(reader.diagnostics.map(\.formatted) == ["r.json:3:1: error: [Q107] expected a key in quotes, found the end of the file"])
+        #expect(summary.rows == 0)
+    }
+}

@@ -59,6 +59,7 @@ public final class JSONStream {
     }
 
     private func advance() {
+        guard index < chunk.count else { return }
         let byte = chunk[index]
         index += 1
         if byte == 0x0A {
@@ -166,6 +167,7 @@ public final class JSONStream {
                 try expect(UInt8(ascii: ","), "','")
                 try skipSpace()
                 let keyPosition = position
+                guard try peek() == UInt8(ascii: "\"") else { throw fail("expected a key in quotes, found \(describe(try peek()))") }
                 let key = try string()
                 try expect(UInt8(ascii: ":"), "':'")
                 notes.append(SyntaxIssue(code: .unusedColumn, message: "key '\(key)' is not read; only \"measurements\" is", position: keyPosition))
