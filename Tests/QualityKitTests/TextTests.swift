@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import QualityKit
@@ -64,5 +65,84 @@ import Testing
         #expect(closestMatch(to: "--provnce", among: ["--province", "--plan", "--year"]) == "--province")
         #expect(closestMatch(to: "jiangxii", among: ["jiangxi", "jiangsu"]) == "jiangxi")
         #expect(closestMatch(to: "zzzzzz", among: ["jiangxi", "jiangsu"]) == nil)
+    }
+}
+
+@Suite struct JSONWriterTests {
+    /// The layout is Foundation's pretty printer's, so earlier outputs compare line by line.
+    @Test func layoutMatchesFoundationsPrettyPrinter() throws {
+        struct Inner: Encodable { let a: [Int]; let b: [String: Int]; let c: String? }
+        struct Outer: Encodable { let empty: [Int]; let inner: [Inner]; let n: Int; let t: Bool }
+        let value = Outer(empty: [], inner: [Inner(a: [1, -2], b: [:], c: nil), Inner(a: [], b: ["x": 3], c: "y")], n: 7, t: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let expected = String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("empty"); w.beginArray(); w.endArray()
+        w.key("inner")
+        w.beginArray()
+        w.beginObject()
+        w.key("a"); w.beginArray(); w.int(1); w.int(-2); w.endArray()
+        w.key("b"); w.beginObject(); w.endObject()
+        w.endObject()
+        w.beginObject()
+        w.key("a"); w.beginArray(); w.endArray()
+        w.key("b"); w.counts(["x": 3])
+        w.key("c"); w.string("y")
+        w.endObject()
+        w.endArray()
+        w.key("n"); w.int(7)
+        w.key("t"); w.bool(true)
+        w.endObject()
+        // Foundation leaves out a nil optional's key; the writer writes what it is told.
+        #expect(w.text == expected)
+    }
+
+    @Test func escapesWhatCouldDriveATerminal() {
+        var w = JSONWriter()
+        w.string("a\"b\\c/d\n\t\u{08}\u{0C}\r\u{1B}[31m\u{7F}\u{9B}\u{202E}\u{2066}–·质量😀")
+        #expect(w.text == #""a\"b\\c/d\n\t\b\f\r\u001b[31m\u007f\u009b\u202e\u2066–·质量😀""# + "\n")
+    }
+
+    /// Every scalar up to U+3000 and a few beyond survive a round trip through a JSON parser.
+    @Test func everyScalarRoundTrips() throws {
+        var scalars = (0..<0x3000).compactMap(Unicode.Scalar.init)
+        scalars += ["\u{FEFF}", "\u{FFFD}", "\u{1F600}", "\u{10FFFF}"]
+        let text = String(String.UnicodeScalarView(scalars))
+        var w = JSONWriter()
+        w.beginArray(); w.string(text); w.endArray()
+        let parsed = try JSONSerialization.jsonObject(with: Data(w.text.utf8)) as? [String]
+        #expect(parsed == [text])
+    }
+
+    @Test func numbersAreExactOrNull() throws {
+        var w = JSONWriter()
+        w.beginArray()
+        w.figure(try #require(Figure("81.30")))
+        w.figure(try #require(Figure("-0.1")))
+        w.figure(try #require(Figure("96")))
+        w.derived(0.99, places: 4)
+        w.derived(-0.000001, places: 4)
+        w.derived(0.0045771, places: 6)
+        w.derived(.nan, places: 2)
+        w.derived(.infinity, places: 2)
+        w.figure(nil as Figure?)
+        w.endArray()
+        #expect(w.text == "[\n  81.30,\n  -0.1,\n  96,\n  0.99,\n  0,\n  0.004577,\n  null,\n  null,\n  null\n]\n")
+    }
+
+    @Test func takeHandsOverPiecesThatJoinToTheWhole() {
+        var pieces = ""
+        var w = JSONWriter()
+        w.beginArray()
+        for i in 0..<5 {
+            w.string("item \(i)")
+            pieces += w.take()
+        }
+        w.endArray()
+        pieces += w.text
+        #expect(pieces == "[\n  \"item 0\",\n  \"item 1\",\n  \"item 2\",\n  \"item 3\",\n  \"item 4\"\n]\n")
     }
 }

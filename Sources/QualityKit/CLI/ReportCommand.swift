@@ -62,25 +62,31 @@ enum ReportCommand {
             regions: reports, asOf: engine.asOf, byRegion: byRegion, skipped: loaded.reader.diagnostics.filter { $0.severity == .error },
             unused: unusedSeries(loaded.measurements, reports: reports, catalog: catalog), catalog: catalog, measurements: loaded.measurements,
             dataLabel: loaded.label(lang))
-        let text: String
-        switch format {
-        case "markdown": text = ReportFormats.markdown(doc, lang: lang)
-        case "json": text = ReportFormats.json(doc, lang: lang)
-        case "csv": text = ReportFormats.csv(doc, lang: lang)
-        case "html": text = ReportHTMLRenderer.render(doc, lang: lang)
-        default:
-            let toFile = args.value("--output") != nil
-            text = ReportTextRenderer.render(doc, lang: lang, color: !toFile && context.useColor(on: .stdout), width: context.terminalWidth)
-        }
-        if let path = args.value("--output") {
+        // Output goes out in pieces (JSON streams), to stdout or appended to --output.
+        let outputPath = args.value("--output")
+        var started = false
+        var writeError: (any Error)?
+        let emit: (String) -> Void = { piece in
+            guard writeError == nil else { return }
+            guard let path = outputPath else { return context.out(piece) }
             do {
-                try context.writeFile(path, text, false)
+                try context.writeFile(path, piece, started)
+                started = true
             } catch {
-                context.err("quality: error: cannot write '\(escapingControls(path))': \(error)\n")
-                return .failure
+                writeError = error
             }
-        } else {
-            context.out(text)
+        }
+        switch format {
+        case "markdown": emit(ReportFormats.markdown(doc, lang: lang))
+        case "json": ReportFormats.json(doc, lang: lang, emit: emit)
+        case "csv": emit(ReportFormats.csv(doc, lang: lang))
+        case "html": emit(ReportHTMLRenderer.render(doc, lang: lang))
+        default:
+            emit(ReportTextRenderer.render(doc, lang: lang, color: outputPath == nil && context.useColor(on: .stdout), width: context.terminalWidth))
+        }
+        if let writeError, let outputPath {
+            context.err("quality: error: cannot write '\(escapingControls(outputPath))': \(writeError)\n")
+            return .failure
         }
         // The one-line account on stderr: nothing dropped silently.
         let values = loaded.measurements.count

@@ -32,50 +32,43 @@ enum CheckRenderer {
         outcome.diagnostics.map { $0.formatted + "\n" }.joined()
     }
 
-    struct FileJSON: Encodable {
-        let path, encoding, layout: String
-        let rows, rowsRead, rowsRejected, values: Int
-    }
-
-    struct ProblemJSON: Encodable {
-        let file: String
-        let line: Int?
-        let column: Int?
-        let severity, code, message: String
-
-        enum Keys: String, CodingKey { case file, line, column, severity, code, message }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(file, forKey: .file)
-            try c.encode(line, forKey: .line)
-            try c.encode(column, forKey: .column)
-            try c.encode(severity, forKey: .severity)
-            try c.encode(code, forKey: .code)
-            try c.encode(message, forKey: .message)
-        }
-    }
-
-    struct SummaryJSON: Encodable { let errors, warnings, rows, rowsRead, rowsRejected: Int }
-
-    struct Document: Encodable {
-        let files: [FileJSON]
-        let problems: [ProblemJSON]
-        let summary: SummaryJSON
-    }
-
     static func json(_ outcome: CheckOutcome) -> String {
-        encodeJSON(
-            Document(
-                files: outcome.files.map {
-                    FileJSON(path: $0.path, encoding: $0.encoding, layout: $0.layout, rows: $0.rows, rowsRead: $0.rowsRead, rowsRejected: $0.rowsRejected, values: $0.values)
-                },
-                problems: outcome.diagnostics.map {
-                    ProblemJSON(file: $0.location.file, line: $0.location.line, column: $0.location.column, severity: $0.severity.rawValue, code: $0.code.rawValue, message: $0.message)
-                },
-                summary: SummaryJSON(
-                    errors: outcome.errors, warnings: outcome.warnings, rows: outcome.rows,
-                    rowsRead: outcome.files.reduce(0) { $0 + $1.rowsRead }, rowsRejected: outcome.files.reduce(0) { $0 + $1.rowsRejected })))
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("files")
+        w.beginArray()
+        for f in outcome.files {
+            w.beginObject()
+            w.key("encoding"); w.string(f.encoding)
+            w.key("layout"); w.string(f.layout)
+            w.key("path"); w.string(f.path)
+            w.key("rows"); w.int(f.rows)
+            w.key("rowsRead"); w.int(f.rowsRead)
+            w.key("rowsRejected"); w.int(f.rowsRejected)
+            w.key("values"); w.int(f.values)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("problems")
+        w.beginArray()
+        for d in outcome.diagnostics {
+            w.beginObject()
+            w.key("code"); w.string(d.code.rawValue)
+            w.key("column"); w.int(d.location.column)
+            w.key("file"); w.string(d.location.file)
+            w.key("line"); w.int(d.location.line)
+            w.key("message"); w.string(d.message)
+            w.key("severity"); w.string(d.severity.rawValue)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("summary")
+        w.counts([
+            "errors": outcome.errors, "warnings": outcome.warnings, "rows": outcome.rows,
+            "rowsRead": outcome.files.reduce(0) { $0 + $1.rowsRead }, "rowsRejected": outcome.files.reduce(0) { $0 + $1.rowsRejected },
+        ])
+        w.endObject()
+        return w.text
     }
 
     /// `::error file=F,line=L,col=C,title=Q201::message`, escaped as the runner expects.

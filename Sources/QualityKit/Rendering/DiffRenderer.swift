@@ -99,68 +99,80 @@ struct DiffRenderer {
         return out
     }
 
-    struct EntryJSON: Encodable {
-        let indicator, name, region: String
-        let year: Int
-        let value: ReportFormats.ValueJSON
-    }
-
-    struct ChangedJSON: Encodable {
-        let indicator, name, region: String
-        let year: Int
-        let old, new: ReportFormats.ValueJSON
-        let delta: JSONNumber?
-        let relative: Decimal?
-        enum Keys: String, CodingKey { case indicator, name, region, year, old, new, delta, relative }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(indicator, forKey: .indicator)
-            try c.encode(name, forKey: .name)
-            try c.encode(region, forKey: .region)
-            try c.encode(year, forKey: .year)
-            try c.encode(old, forKey: .old)
-            try c.encode(new, forKey: .new)
-            try c.encode(delta, forKey: .delta)
-            try c.encode(relative, forKey: .relative)
-        }
-    }
-
-    struct StatusJSON: Encodable {
-        let targetId, name, region: String
-        let year: Int
-        let old, new, reason: String
-    }
-
-    struct SourceJSON: Encodable {
-        let indicator, region: String
-        let year: Int
-        let oldSource, newSource, oldNote, newNote: String
-    }
-
-    struct Document: Encodable {
-        let added, removed: [EntryJSON]
-        let changed: [ChangedJSON]
-        let statusChanges: [StatusJSON]
-        let sourceChanges: [SourceJSON]
-        let summary: [String: Int]
-    }
-
     func slug(_ code: RegionCode) -> String { catalog.region(code: code.code)?.slug ?? String(code.code) }
 
     func json() -> String {
         let d = diff
-        return encodeJSON(
-            Document(
-                added: d.added.map { EntryJSON(indicator: $0.key.indicator, name: name($0.key.indicator), region: slug($0.key.region), year: $0.key.year, value: .init(value: $0.value)) },
-                removed: d.removed.map { EntryJSON(indicator: $0.key.indicator, name: name($0.key.indicator), region: slug($0.key.region), year: $0.key.year, value: .init(value: $0.value)) },
-                changed: d.changed.map {
-                    ChangedJSON(
-                        indicator: $0.key.indicator, name: name($0.key.indicator), region: slug($0.key.region), year: $0.key.year,
-                        old: .init(value: $0.old), new: .init(value: $0.new), delta: $0.delta.map(JSONNumber.init), relative: $0.relative.map { ReportFormats.rounded($0, 6) })
-                },
-                statusChanges: d.statusChanges.map { StatusJSON(targetId: $0.target.id, name: $0.target.name, region: slug($0.region), year: $0.target.year, old: $0.old.rawValue, new: $0.new.rawValue, reason: $0.newReason.text(lang)) },
-                sourceChanges: d.sourceChanges.map { SourceJSON(indicator: $0.key.indicator, region: slug($0.key.region), year: $0.key.year, oldSource: $0.oldSource, newSource: $0.newSource, oldNote: $0.oldNote, newNote: $0.newNote) },
-                summary: ["added": d.added.count, "removed": d.removed.count, "changed": d.changed.count, "statusChanges": d.statusChanges.count, "sourceChanges": d.sourceChanges.count]))
+        var w = JSONWriter()
+        func writeKey(_ key: MeasurementDiff.Key) {
+            w.key("indicator"); w.string(key.indicator)
+            w.key("name"); w.string(name(key.indicator))
+            w.key("region"); w.string(slug(key.region))
+        }
+        func writeEntries(_ entries: [MeasurementDiff.Entry]) {
+            w.beginArray()
+            for e in entries {
+                w.beginObject()
+                writeKey(e.key)
+                w.key("value"); ReportFormats.write(e.value, &w)
+                w.key("year"); w.int(e.key.year)
+                w.endObject()
+            }
+            w.endArray()
+        }
+        w.beginObject()
+        w.key("added"); writeEntries(d.added)
+        w.key("changed")
+        w.beginArray()
+        for c in d.changed {
+            w.beginObject()
+            w.key("delta"); w.figure(c.delta)
+            w.key("indicator"); w.string(c.key.indicator)
+            w.key("name"); w.string(name(c.key.indicator))
+            w.key("new"); ReportFormats.write(c.new, &w)
+            w.key("old"); ReportFormats.write(c.old, &w)
+            w.key("region"); w.string(slug(c.key.region))
+            w.key("relative"); w.derived(c.relative, places: 6)
+            w.key("year"); w.int(c.key.year)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("removed"); writeEntries(d.removed)
+        w.key("sourceChanges")
+        w.beginArray()
+        for c in d.sourceChanges {
+            w.beginObject()
+            w.key("indicator"); w.string(c.key.indicator)
+            w.key("newNote"); w.string(c.newNote)
+            w.key("newSource"); w.string(c.newSource)
+            w.key("oldNote"); w.string(c.oldNote)
+            w.key("oldSource"); w.string(c.oldSource)
+            w.key("region"); w.string(slug(c.key.region))
+            w.key("year"); w.int(c.key.year)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("statusChanges")
+        w.beginArray()
+        for c in d.statusChanges {
+            w.beginObject()
+            w.key("name"); w.string(c.target.name)
+            w.key("new"); w.string(c.new.rawValue)
+            w.key("old"); w.string(c.old.rawValue)
+            w.key("reason"); w.string(c.newReason.text(lang))
+            w.key("region"); w.string(slug(c.region))
+            w.key("targetId"); w.string(c.target.id)
+            w.key("year"); w.int(c.target.year)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("summary")
+        w.counts([
+            "added": d.added.count, "removed": d.removed.count, "changed": d.changed.count, "statusChanges": d.statusChanges.count,
+            "sourceChanges": d.sourceChanges.count,
+        ])
+        w.endObject()
+        return w.text
     }
 
     func csv() -> String {

@@ -60,179 +60,169 @@ enum ReportFormats {
 
     // MARK: JSON
 
-    struct ValueJSON: Encodable {
-        let value: MeasuredValue
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.singleValueContainer()
-            switch value {
-            case .number(let f): try c.encode(JSONNumber(f))
-            case .category(let met): try c.encode(met ? "达标" : "未达标")
-            case .missing: try c.encodeNil()
-            }
+    /// A measured value in JSON: a number as published, 达标/未达标, or null.
+    static func write(_ value: MeasuredValue, _ w: inout JSONWriter) {
+        switch value {
+        case .number(let f): w.figure(f)
+        case .category(let met): w.string(met ? "达标" : "未达标")
+        case .missing: w.null()
         }
     }
 
-    struct PointJSON: Encodable {
-        let year: Int
-        let value: ValueJSON
-        let source: String
-        let note: String
+    static func write(_ point: Observation?, _ w: inout JSONWriter) {
+        guard let point else { return w.null() }
+        w.beginObject()
+        w.key("note"); w.string(point.note)
+        w.key("source"); w.string(point.source)
+        w.key("value"); write(point.value, &w)
+        w.key("year"); w.int(point.year)
+        w.endObject()
     }
 
-    struct TargetJSON: Encodable {
-        let target: Target
-        enum Keys: String, CodingKey { case comparator, value, unit, sustained, tolerance, text, citation, plan, year }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(target.comparator, forKey: .comparator)
-            try c.encode(target.value.map(JSONNumber.init), forKey: .value)
-            try c.encode(target.unit, forKey: .unit)
-            try c.encode(target.sustained, forKey: .sustained)
-            try c.encode(target.tolerance.map(JSONNumber.init), forKey: .tolerance)
-            try c.encode(target.text, forKey: .text)
-            try c.encode(target.citation, forKey: .citation)
-            try c.encode(target.plan, forKey: .plan)
-            try c.encode(target.year, forKey: .year)
+    static func write(_ series: [Observation], _ w: inout JSONWriter) {
+        w.beginArray()
+        for point in series { write(point, &w) }
+        w.endArray()
+    }
+
+    /// The condition of a target, as judged (for a result and its national counterpart).
+    static func writeCondition(_ target: Target?, _ w: inout JSONWriter) {
+        guard let target else { return w.null() }
+        w.beginObject()
+        w.key("citation"); w.string(target.citation)
+        w.key("comparator"); w.string(target.comparator.rawValue)
+        w.key("plan"); w.string(target.plan)
+        w.key("sustained"); w.bool(target.sustained)
+        w.key("text"); w.string(target.text)
+        w.key("tolerance"); w.figure(target.tolerance)
+        w.key("unit"); w.string(target.unit)
+        w.key("value"); w.figure(target.value)
+        w.key("year"); w.int(target.year)
+        w.endObject()
+    }
+
+    static func write(_ r: Attainment, lang: Language, _ w: inout JSONWriter) {
+        w.beginObject()
+        w.key("actual"); write(r.actual, &w)
+        w.key("area"); w.string(r.target.area.rawValue)
+        w.key("baseline"); write(r.baseline, &w)
+        w.key("context")
+        w.beginArray()
+        for ctx in r.context {
+            w.beginObject()
+            w.key("indicator"); w.string(ctx.indicator.id)
+            w.key("name"); w.string(ctx.indicator.name)
+            w.key("note"); w.string(lang == .zh ? ctx.indicator.contextFor?.zh ?? "" : ctx.indicator.contextFor?.en ?? "")
+            w.key("relation"); w.string(ctx.indicator.contextFor?.relation ?? "")
+            w.key("series"); write(ctx.observations, &w)
+            w.endObject()
         }
+        w.endArray()
+        w.key("counterpart"); writeCondition(r.counterpart, &w)
+        w.key("indicator"); w.string(r.target.indicator)
+        w.key("name"); w.string(r.target.name)
+        w.key("nameEn"); w.string(r.target.nameEn)
+        w.key("observedRate"); w.derived(r.observedRate, places: 6)
+        w.key("plan"); w.string(r.target.plan)
+        w.key("projected"); w.derived(r.projected, places: 4)
+        w.key("ratio"); w.derived(r.ratio, places: 4)
+        w.key("reason"); w.string(r.reason.text(lang))
+        w.key("requiredRate"); w.derived(r.requiredRate, places: 6)
+        w.key("scope"); w.string(r.scope.rawValue)
+        w.key("series"); write(r.series, &w)
+        w.key("stabilityUnverified"); w.bool(r.stabilityUnverified)
+        w.key("status"); w.string(r.status.rawValue)
+        w.key("statusText"); w.string(r.status.word(lang))
+        w.key("target"); writeCondition(r.target, &w)
+        w.key("targetId"); w.string(r.target.id)
+        w.key("year"); w.int(r.target.year)
+        w.endObject()
     }
 
-    struct ContextJSON: Encodable {
-        let indicator, name, relation, note: String
-        let series: [PointJSON]
+    /// Counts by status, under their JSON names, sorted as every key is.
+    static func writeSummary(_ results: [Attainment], skipped: Int, _ w: inout JSONWriter) {
+        var counts = ["total": results.count, "rowsSkipped": skipped]
+        for status in AttainmentStatus.allCases { counts[status.rawValue] = 0 }
+        for r in results { counts[r.status.rawValue, default: 0] += 1 }
+        w.counts(counts)
     }
 
-    struct ResultJSON: Encodable {
-        let r: Attainment
-        let lang: Language
-        enum Keys: String, CodingKey {
-            case targetId, indicator, name, nameEn, plan, year, area, scope, status, statusText, actual, target, baseline, projected, observedRate, requiredRate, ratio, reason, stabilityUnverified, series, counterpart, context
+    static func writeSkipped(_ doc: ReportDocument, _ w: inout JSONWriter) {
+        w.key("skipped")
+        w.beginArray()
+        for d in doc.skipped {
+            w.beginObject()
+            w.key("code"); w.string(d.code.rawValue)
+            if let column = d.location.column { w.key("column"); w.int(column) }
+            w.key("file"); w.string(d.location.file)
+            if let line = d.location.line { w.key("line"); w.int(line) }
+            w.key("message"); w.string(d.message)
+            w.endObject()
         }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(r.target.id, forKey: .targetId)
-            try c.encode(r.target.indicator, forKey: .indicator)
-            try c.encode(r.target.name, forKey: .name)
-            try c.encode(r.target.nameEn, forKey: .nameEn)
-            try c.encode(r.target.plan, forKey: .plan)
-            try c.encode(r.target.year, forKey: .year)
-            try c.encode(r.target.area, forKey: .area)
-            try c.encode(r.scope, forKey: .scope)
-            try c.encode(r.status, forKey: .status)
-            try c.encode(r.status.word(lang), forKey: .statusText)
-            try c.encode(r.actual.map { PointJSON(year: $0.year, value: ValueJSON(value: $0.value), source: $0.source, note: $0.note) }, forKey: .actual)
-            try c.encode(TargetJSON(target: r.target), forKey: .target)
-            try c.encode(r.baseline.map { PointJSON(year: $0.year, value: ValueJSON(value: $0.value), source: $0.source, note: $0.note) }, forKey: .baseline)
-            try c.encode(r.projected.map { rounded($0, 4) }, forKey: .projected)
-            try c.encode(r.observedRate.map { rounded($0, 6) }, forKey: .observedRate)
-            try c.encode(r.requiredRate.map { rounded($0, 6) }, forKey: .requiredRate)
-            try c.encode(r.ratio.map { rounded($0, 4) }, forKey: .ratio)
-            try c.encode(r.reason.text(lang), forKey: .reason)
-            try c.encode(r.stabilityUnverified, forKey: .stabilityUnverified)
-            try c.encode(r.series.map { PointJSON(year: $0.year, value: ValueJSON(value: $0.value), source: $0.source, note: $0.note) }, forKey: .series)
-            try c.encode(r.counterpart.map { TargetJSON(target: $0) }, forKey: .counterpart)
-            try c.encode(
-                r.context.map { ctx in
-                    ContextJSON(
-                        indicator: ctx.indicator.id, name: ctx.indicator.name, relation: ctx.indicator.contextFor?.relation ?? "",
-                        note: lang == .zh ? ctx.indicator.contextFor?.zh ?? "" : ctx.indicator.contextFor?.en ?? "",
-                        series: ctx.observations.map { PointJSON(year: $0.year, value: ValueJSON(value: $0.value), source: $0.source, note: $0.note) })
-                }, forKey: .context)
+        w.endArray()
+    }
+
+    static func writeUnused(_ doc: ReportDocument, _ w: inout JSONWriter) {
+        w.key("unused")
+        w.beginArray()
+        for u in doc.unused {
+            w.beginObject()
+            w.key("indicator"); w.string(u.key.indicator)
+            w.key("region"); w.int(u.key.region.code)
+            w.key("values"); w.int(u.count)
+            w.endObject()
         }
-    }
-
-    /// A derived number rounded by the one rule, as a JSON number.
-    static func rounded(_ x: Double, _ places: Int) -> Decimal {
-        Decimal(string: formatDerived(x, places: places)) ?? Decimal(x)
-    }
-
-    struct SkippedJSON: Encodable {
-        let file: String
-        let line: Int?
-        let column: Int?
-        let code, message: String
-    }
-
-    struct UnusedJSON: Encodable {
-        let indicator: String
-        let region: Int
-        let values: Int
-    }
-
-    struct RegionJSON: Encodable {
-        let region: String
-        let regionCode: Int
-        let regionName: String
-        let results: [ResultJSON]
-        let summary: [String: Int]
-    }
-
-    struct SingleJSON: Encodable {
-        let region: String
-        let regionCode: Int
-        let regionName: String
-        let asOf: Int?
-        let results: [ResultJSON]
-        let skipped: [SkippedJSON]
-        let unused: [UnusedJSON]
-        let summary: [String: Int]
-        enum Keys: String, CodingKey { case region, regionCode, regionName, asOf, results, skipped, unused, summary }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(region, forKey: .region)
-            try c.encode(regionCode, forKey: .regionCode)
-            try c.encode(regionName, forKey: .regionName)
-            try c.encode(asOf, forKey: .asOf)
-            try c.encode(results, forKey: .results)
-            try c.encode(skipped, forKey: .skipped)
-            try c.encode(unused, forKey: .unused)
-            try c.encode(summary, forKey: .summary)
-        }
-    }
-
-    struct ManyJSON: Encodable {
-        let asOf: Int?
-        let regions: [RegionJSON]
-        let skipped: [SkippedJSON]
-        let unused: [UnusedJSON]
-        let summary: [String: Int]
-        enum Keys: String, CodingKey { case asOf, regions, skipped, unused, summary }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(asOf, forKey: .asOf)
-            try c.encode(regions, forKey: .regions)
-            try c.encode(skipped, forKey: .skipped)
-            try c.encode(unused, forKey: .unused)
-            try c.encode(summary, forKey: .summary)
-        }
-    }
-
-    static func summary(_ results: [Attainment], _ doc: ReportDocument) -> [String: Int] {
-        var s: [String: Int] = ["total": results.count]
-        for status in AttainmentStatus.allCases { s[status.rawValue] = results.count { $0.status == status } }
-        s["rowsSkipped"] = doc.skipped.count
-        return s
+        w.endArray()
     }
 
     static func regionSlug(_ code: RegionCode, _ doc: ReportDocument) -> String {
         doc.catalog.region(code: code.code)?.slug ?? String(code.code)
     }
 
-    static func json(_ doc: ReportDocument, lang: Language) -> String {
-        let skipped = doc.skipped.map { SkippedJSON(file: $0.location.file, line: $0.location.line, column: $0.location.column, code: $0.code.rawValue, message: $0.message) }
-        let unused = doc.unused.map { UnusedJSON(indicator: $0.key.indicator, region: $0.key.region.code, values: $0.count) }
-        if doc.byRegion || doc.regions.count != 1 {
-            let regions = rankedRegions(doc).map { report in
-                RegionJSON(
-                    region: regionSlug(report.region, doc), regionCode: report.region.code, regionName: doc.regionName(report.region, .zh),
-                    results: report.results.map { ResultJSON(r: $0, lang: lang) }, summary: summary(report.results, doc))
-            }
-            return encodeJSON(ManyJSON(asOf: doc.asOf, regions: regions, skipped: skipped, unused: unused, summary: summary(doc.regions.flatMap(\.results), doc)))
+    /// The report as JSON, handed to `emit` in pieces of about a megabyte, so a
+    /// report on thousands of regions never sits whole in memory.
+    static func json(_ doc: ReportDocument, lang: Language, emit: (String) -> Void) {
+        var w = JSONWriter()
+        /// A region's keys from `region` to `results`, in key order.
+        func writeRegion(_ report: RegionReport) {
+            w.key("region"); w.string(regionSlug(report.region, doc))
+            w.key("regionCode"); w.int(report.region.code)
+            w.key("regionName"); w.string(doc.regionName(report.region, .zh))
+            w.key("results")
+            w.beginArray()
+            for r in report.results { write(r, lang: lang, &w) }
+            w.endArray()
         }
-        let report = doc.regions[0]
-        return encodeJSON(
-            SingleJSON(
-                region: regionSlug(report.region, doc), regionCode: report.region.code, regionName: doc.regionName(report.region, .zh), asOf: doc.asOf,
-                results: report.results.map { ResultJSON(r: $0, lang: lang) }, skipped: skipped, unused: unused, summary: summary(report.results, doc)))
+        let many = doc.byRegion || doc.regions.count != 1
+        w.beginObject()
+        w.key("asOf"); w.int(doc.asOf)
+        if many {
+            w.key("regions")
+            w.beginArray()
+            for report in rankedRegions(doc) {
+                w.beginObject()
+                writeRegion(report)
+                w.key("summary"); writeSummary(report.results, skipped: doc.skipped.count, &w)
+                w.endObject()
+                if w.bytes.count >= 1 << 20 { emit(w.take()) }
+            }
+            w.endArray()
+        } else {
+            writeRegion(doc.regions[0])
+        }
+        writeSkipped(doc, &w)
+        w.key("summary")
+        writeSummary(many ? doc.regions.flatMap(\.results) : doc.regions[0].results, skipped: doc.skipped.count, &w)
+        writeUnused(doc, &w)
+        w.endObject()
+        emit(w.text)
+    }
+
+    /// The whole report as one JSON text.
+    static func json(_ doc: ReportDocument, lang: Language) -> String {
+        var text = ""
+        json(doc, lang: lang) { text += $0 }
+        return text
     }
 
     // MARK: CSV

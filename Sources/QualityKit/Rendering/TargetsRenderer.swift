@@ -9,50 +9,51 @@ public struct TargetListing: Sendable {
 
 /// Renders `quality targets` in every format; pure functions of the listing.
 enum TargetsRenderer {
-    struct PlanJSON: Encodable {
-        let id, title, titleEn, issuer, document, date: String
-    }
-
-    struct TargetJSON: Encodable {
-        let target: Target
-        let scope: Scope?
-
-        enum Keys: String, CodingKey {
-            case id, plan, indicator, name, nameEn, year, window, area, kind, comparator, value, unit, sustained, tolerance, text, citation, scope
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(target.id, forKey: .id)
-            try c.encode(target.plan, forKey: .plan)
-            try c.encode(target.indicator, forKey: .indicator)
-            try c.encode(target.name, forKey: .name)
-            try c.encode(target.nameEn, forKey: .nameEn)
-            try c.encode(target.year, forKey: .year)
-            try c.encode(target.window, forKey: .window)
-            try c.encode(target.area, forKey: .area)
-            try c.encode(target.kind, forKey: .kind)
-            try c.encode(target.comparator, forKey: .comparator)
-            try c.encode(target.value.map { JSONNumber($0) }, forKey: .value)
-            try c.encode(target.unit, forKey: .unit)
-            try c.encode(target.sustained, forKey: .sustained)
-            try c.encode(target.tolerance.map { JSONNumber($0) }, forKey: .tolerance)
-            try c.encode(target.text, forKey: .text)
-            try c.encode(target.citation, forKey: .citation)
-            try c.encode(scope, forKey: .scope)
-        }
-    }
-
-    struct Document: Encodable {
-        let plans: [PlanJSON]
-        let targets: [TargetJSON]
-    }
-
     static func json(_ listing: TargetListing) -> String {
-        let doc = Document(
-            plans: listing.plans.map { PlanJSON(id: $0.id, title: $0.title, titleEn: $0.titleEn, issuer: $0.issuer, document: $0.document, date: $0.date) },
-            targets: listing.entries.map { TargetJSON(target: $0.target, scope: $0.scope) })
-        return encodeJSON(doc)
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("plans")
+        w.beginArray()
+        for plan in listing.plans {
+            w.beginObject()
+            w.key("date"); w.string(plan.date)
+            w.key("document"); w.string(plan.document)
+            w.key("id"); w.string(plan.id)
+            w.key("issuer"); w.string(plan.issuer)
+            w.key("title"); w.string(plan.title)
+            w.key("titleEn"); w.string(plan.titleEn)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("targets")
+        w.beginArray()
+        for (target, scope) in listing.entries {
+            w.beginObject()
+            w.key("area"); w.string(target.area.rawValue)
+            w.key("citation"); w.string(target.citation)
+            w.key("comparator"); w.string(target.comparator.rawValue)
+            w.key("id"); w.string(target.id)
+            w.key("indicator"); w.string(target.indicator)
+            w.key("kind"); w.string(target.kind.rawValue)
+            w.key("name"); w.string(target.name)
+            w.key("nameEn"); w.string(target.nameEn)
+            w.key("plan"); w.string(target.plan)
+            w.key("scope"); w.string(scope?.rawValue)
+            w.key("sustained"); w.bool(target.sustained)
+            w.key("text"); w.string(target.text)
+            w.key("tolerance"); w.figure(target.tolerance)
+            w.key("unit"); w.string(target.unit)
+            w.key("value"); w.figure(target.value)
+            w.key("window")
+            w.beginArray()
+            for year in target.window { w.int(year) }
+            w.endArray()
+            w.key("year"); w.int(target.year)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        return w.text
     }
 
     static func table(_ listing: TargetListing, lang: Language, width: Int) -> String {
@@ -107,43 +108,4 @@ enum TargetsRenderer {
         guard let scope else { return "" }
         return lang == .zh ? scope.zh : scope.rawValue
     }
-}
-
-/// An exact decimal in JSON, written as published (`81.30` stays `81.30`).
-struct JSONNumber: Encodable {
-    let figure: Figure
-    init(_ figure: Figure) { self.figure = figure }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        if figure.scale == 0 {
-            try c.encode(figure.mantissa)
-        } else {
-            try c.encode(Decimal(string: figure.description) ?? Decimal(figure.doubleValue))
-        }
-    }
-}
-
-/// Pretty JSON with sorted keys: the one JSON style of every command. The
-/// encoder escapes C0 controls; C1 controls and bidi overrides from data are
-/// escaped here too (`\u009b`), so JSON on a terminal can never drive it.
-func encodeJSON(_ value: some Encodable) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    guard let data = try? encoder.encode(value) else { return "{}\n" }
-    let text = String(decoding: data, as: UTF8.self)
-    guard text.unicodeScalars.contains(where: { ($0.value >= 0x7F && $0.value <= 0x9F) || (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }) else {
-        return text + "\n"
-    }
-    var out = String.UnicodeScalarView()
-    for scalar in text.unicodeScalars {
-        let v = scalar.value
-        if (v >= 0x7F && v <= 0x9F) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
-            let hex = String(v, radix: 16)
-            out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
-        } else {
-            out.append(scalar)
-        }
-    }
-    return String(out) + "\n"
 }

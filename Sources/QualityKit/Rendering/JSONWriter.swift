@@ -1,0 +1,179 @@
+/// Writes pretty JSON as it goes: the one JSON style of every command.
+///
+/// Two-space indent and `"key" : value`, as Foundation's pretty printer lays
+/// it out, so files written before and after read the same; keys go out in
+/// the order given, and every caller gives them sorted. Unlike an encoder it
+/// holds no tree: a report on millions of values streams out in pieces
+/// (`take()`), in bounded memory.
+///
+/// Strings escape `"`, `\` and the C0 controls as JSON requires, and also the
+/// C1 controls and bidirectional overrides (`\u009b`, `\u202e`), so JSON shown
+/// on a terminal can never drive it. Published figures are written as
+/// published (`81.30` stays `81.30`).
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+    /// Elements written so far in each open container, innermost last.
+    private var counts: [Int] = []
+    /// A key was just written: the next value belongs to it.
+    private var afterKey = false
+
+    init() { bytes.reserveCapacity(1 << 16) }
+
+    /// The finished text, with the trailing newline every command prints.
+    var text: String {
+        String(decoding: bytes, as: UTF8.self) + "\n"
+    }
+
+    /// The bytes written so far as text, leaving the writer empty but in place,
+    /// for streaming a large document out in pieces.
+    mutating func take() -> String {
+        let piece = String(decoding: bytes, as: UTF8.self)
+        bytes.removeAll(keepingCapacity: true)
+        return piece
+    }
+
+    // MARK: Containers
+
+    mutating func beginObject() { open(UInt8(ascii: "{")) }
+    mutating func endObject() { close(UInt8(ascii: "}")) }
+    mutating func beginArray() { open(UInt8(ascii: "[")) }
+    mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    mutating func key(_ name: String) {
+        element()
+        writeString(name)
+        bytes.append(contentsOf: [0x20, UInt8(ascii: ":"), 0x20])
+        afterKey = true
+    }
+
+    // MARK: Values
+
+    mutating func string(_ value: String) {
+        startValue()
+        writeString(value)
+    }
+
+    mutating func int(_ value: Int) {
+        startValue()
+        appendDigits(value)
+    }
+
+    mutating func bool(_ value: Bool) {
+        startValue()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    mutating func null() {
+        startValue()
+        bytes.append(contentsOf: "null".utf8)
+    }
+
+    /// A published figure, exactly as written in the source.
+    mutating func figure(_ value: Figure) {
+        startValue()
+        if value.scale == 0 { return appendDigits(Int(value.mantissa)) }
+        bytes.append(contentsOf: value.description.utf8)
+    }
+
+    /// A derived number rounded to `places` by the one rounding rule
+    /// (`formatDerived`), trailing zeros dropped; null when not finite.
+    mutating func derived(_ value: Double, places: Int) {
+        guard value.isFinite else { return null() }
+        startValue()
+        var text = Array(formatDerived(value, places: places).utf8)
+        if text.contains(UInt8(ascii: ".")), !text.contains(UInt8(ascii: "e")) {
+            while text.last == UInt8(ascii: "0") { text.removeLast() }
+            if text.last == UInt8(ascii: ".") { text.removeLast() }
+            if text == Array("-0".utf8) { text = [UInt8(ascii: "0")] }
+        }
+        bytes.append(contentsOf: text)
+    }
+
+    // Optionals, for the many `null`-when-absent fields.
+    mutating func string(_ value: String?) { if let value { string(value) } else { null() } }
+    mutating func int(_ value: Int?) { if let value { int(value) } else { null() } }
+    mutating func figure(_ value: Figure?) { if let value { figure(value) } else { null() } }
+    mutating func derived(_ value: Double?, places: Int) { if let value { derived(value, places: places) } else { null() } }
+
+    /// Named counts, as an object with its keys sorted.
+    mutating func counts(_ values: [String: Int]) {
+        beginObject()
+        for (name, n) in values.sorted(by: { $0.key < $1.key }) {
+            key(name)
+            int(n)
+        }
+        endObject()
+    }
+
+    // MARK: Layout
+
+    private mutating func open(_ bracket: UInt8) {
+        startValue()
+        bytes.append(bracket)
+        bytes.append(0x0A)
+        counts.append(0)
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        counts.removeLast()
+        bytes.append(0x0A)
+        indent(counts.count)
+        bytes.append(bracket)
+    }
+
+    private mutating func startValue() {
+        if afterKey { afterKey = false } else { element() }
+    }
+
+    /// Separates and indents a new element of the innermost container.
+    private mutating func element() {
+        guard let n = counts.last else { return }
+        if n > 0 { bytes.append(contentsOf: [UInt8(ascii: ","), 0x0A]) }
+        counts[counts.count - 1] = n + 1
+        indent(counts.count)
+    }
+
+    private mutating func indent(_ depth: Int) {
+        for _ in 0..<(depth * 2) { bytes.append(0x20) }
+    }
+
+    private mutating func appendDigits(_ value: Int) {
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    private mutating func writeString(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        // Most strings need no escape and are copied whole. A lead byte 0xC2
+        // or 0xE2 may start a C1 control or a bidi override: look closer.
+        var plain = true
+        for b in value.utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == 0x7F || b == 0xC2 || b == 0xE2 {
+            plain = false
+            break
+        }
+        if plain {
+            bytes.append(contentsOf: value.utf8)
+        } else {
+            for scalar in value.unicodeScalars { writeEscaped(scalar) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func writeEscaped(_ scalar: Unicode.Scalar) {
+        let v = scalar.value
+        switch v {
+        case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
+        case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+        case 0x08: bytes.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+        case 0x0C: bytes.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+        case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+        case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+        case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+        case 0..<0x20, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069:
+            let hex = Array("0123456789abcdef".utf8)
+            bytes.append(contentsOf: [0x5C, UInt8(ascii: "u")])
+            for shift in [12, 8, 4, 0] { bytes.append(hex[Int((v >> UInt32(shift)) & 0xF)]) }
+        default:
+            bytes.append(contentsOf: String(scalar).utf8)
+        }
+    }
+}
