@@ -128,3 +128,42 @@ import Testing
         for code in DiagnosticCode.allCases { #expect(readme.contains("| `\(code.rawValue)` | \(code.summary) |")) }
     }
 }
+
+/// A report on many regions is written on two cores in batches; the pieces must
+/// join into one document, ranked, with nothing lost or repeated.
+@Suite struct ReportStreamingTests {
+    @Test func manyRegionsJoinIntoOneRankedDocument() throws {
+        var csv = "indicator,region,year,value\n"
+        for i in 0..<130 {
+            let code = 360_100 + i
+            // Every third county misses Jiangxi's 森林覆盖率 target (稳定在63%, 2015), so rankings differ.
+            csv += "森林覆盖率,\(code),2014,\(i % 3 == 0 ? "50.5" : "63.5")\n"
+            csv += "森林覆盖率,\(code),2015,\(i % 3 == 0 ? "51.0" : "63.6")\n"
+        }
+        let arguments = ["report", "--data", "-", "--by", "region", "--format", "json", "--year", "2015"]
+        let printed = runQuality(arguments, stdin: Array(csv.utf8))
+        #expect(printed.status == .success)
+        let capture = Capture()
+        _ = runQuality(arguments + ["--output", "out.json"], stdin: Array(csv.utf8), capture: capture)
+        #expect(capture.files["out.json"] == printed.stdout)
+
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(printed.stdout.utf8)) as? [String: Any])
+        let regions = try #require(doc["regions"] as? [[String: Any]])
+        #expect(regions.count == 130)
+        #expect(Set(regions.compactMap { $0["regionCode"] as? Int }).count == 130)
+        let ranking = regions.map { r -> (Int, Int) in
+            let summary = r["summary"] as? [String: Int] ?? [:]
+            return ((summary["not_met"] ?? 0) + (summary["off_track"] ?? 0), r["regionCode"] as? Int ?? 0)
+        }
+        let lagging = ranking.map(\.0)
+        let codes = ranking.map(\.1)
+        // The 44 counties that missed come first, each group by code.
+        let missed = (0..<130).filter { $0 % 3 == 0 }.map { 360_100 + $0 }
+        let met = (0..<130).filter { $0 % 3 != 0 }.map { 360_100 + $0 }
+        #expect(codes == missed + met)
+        #expect(lagging.prefix(44).allSatisfy { $0 > 0 })
+        #expect(lagging.dropFirst(44).allSatisfy { $0 == 0 })
+        let total = try #require(doc["summary"] as? [String: Int])
+        #expect(total["total"] == regions.reduce(0) { $0 + (($1["results"] as? [Any])?.count ?? 0) })
+    }
+}

@@ -17,11 +17,17 @@ public final class StandardStreams: @unchecked Sendable {
         defer { lock.unlock() }
         switch stream {
         case .stdout:
-            buffer += Array(text.utf8)
-            if buffer.count >= 1 << 16 { flushLocked() }
+            if text.utf8.count >= 1 << 16 {
+                // A large piece (a streamed report) goes out as it is, not copied into the buffer.
+                flushLocked()
+                writeAll(1, text)
+            } else {
+                buffer.append(contentsOf: text.utf8)
+                if buffer.count >= 1 << 16 { flushLocked() }
+            }
         case .stderr:
             flushLocked()
-            writeAll(2, Array(text.utf8))
+            writeAll(2, text)
         }
     }
 
@@ -36,10 +42,19 @@ public final class StandardStreams: @unchecked Sendable {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    private func writeAll(_ fd: Int32, _ text: String) {
+        var text = text
+        text.withUTF8 { writeAll(fd, $0) }
+    }
+
     private func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { writeAll(fd, $0) }
+    }
+
+    private func writeAll(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress! + offset, bytes.count - offset) }
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
                 return  // a closed pipe (`| head`): stop quietly

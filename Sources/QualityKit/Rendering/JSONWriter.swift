@@ -19,6 +19,17 @@ struct JSONWriter {
 
     init() { bytes.reserveCapacity(1 << 16) }
 
+    /// A writer for a run of elements inside an array already open at `depth`
+    /// (1 = the top-level container), in another writer: pieces written on
+    /// two cores join into the same text.
+    init(elementsOfArrayAtDepth depth: Int, following: Bool) {
+        self.init()
+        counts = Array(repeating: 1, count: depth - 1) + [following ? 1 : 0]
+    }
+
+    /// How many elements the innermost open container holds so far.
+    var elementCount: Int { counts.last ?? 0 }
+
     /// The finished text, with the trailing newline every command prints.
     var text: String {
         String(decoding: bytes, as: UTF8.self) + "\n"

@@ -132,5 +132,10 @@ func matrixTargets(_ doc: ReportDocument) -> [Target] {
 
 /// Regions with the most unmet and off-track targets first; ties by code.
 func rankedRegions(_ doc: ReportDocument) -> [RegionReport] {
-    doc.regions.sorted { ($0.lagging, $1.region.code) > ($1.lagging, $0.region.code) }
+    // Each region's count once, not once per comparison.
+    let keys = doc.regions.map { (lagging: $0.lagging, code: $0.region.code) }
+    let order = keys.indices.sorted { a, b in
+        keys[a].lagging != keys[b].lagging ? keys[a].lagging > keys[b].lagging : keys[a].code < keys[b].code
+    }
+    return order.map { doc.regions[$0] }
 }
