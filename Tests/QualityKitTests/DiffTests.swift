@@ -69,6 +69,16 @@ import Testing
         #expect(runQuality(["diff", "--git", "a", "b"]).status == .failure)
     }
 
+    @Test func standardInputServesOneSideOnly() {
+        let stdin = Array("indicator,region,year,value\n森林覆盖率,jiangxi,2015,63.1\n".utf8)
+        let both = runQuality(["diff", "-", "-"], stdin: stdin)
+        #expect(both.status == .failure)
+        #expect(both.stderr.hasPrefix("quality: error: only one of OLD and NEW can be standard input ('-')"))
+        let one = runQuality(["diff", "-", fixture("edition-2024.csv")], stdin: stdin)
+        #expect(one.status == .problems)
+        #expect(one.stdout.contains("jiangxi"))
+    }
+
     @Test func diffCoreComparesByMeaning() {
         let a = dataset([("forest_coverage", 360000, 2015, "63.10")])
         let b = dataset([("forest_coverage", 360000, 2015, "63.1")])

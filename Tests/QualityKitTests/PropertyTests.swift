@@ -141,3 +141,43 @@ enum Generate {
         #expect(result.stderr.hasSuffix("quality convert: nothing written: fix the rows above first (nothing is dropped silently)\n"))
     }
 }
+
+@Suite struct DiffPropertyTests {
+    /// The series-by-series merge in MeasurementDiff agrees with the plainest
+    /// comparison there is: one dictionary per edition, keyed by (indicator, region, year).
+    @Test(arguments: 0..<30)
+    func mergeAgreesWithADictionaryComparison(_ seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let old = Generate.measurements(&rng)
+        // The new edition: some values revised, some rows dropped, some sources changed, some new rows.
+        var new: [QualityKit.Measurement] = []
+        for var m in old {
+            switch Int.random(in: 0..<8, using: &rng) {
+            case 0: continue
+            case 1: m.value = .number(Figure(mantissa: Int64.random(in: 0...1000, using: &rng), scale: 1))
+            case 2: m.source += "（修订）"
+            default: break
+            }
+            new.append(m)
+        }
+        let taken = Set(old.map { "\($0.indicator)|\($0.region.code)|\($0.year)" })
+        new += Generate.measurements(&rng).filter { !taken.contains("\($0.indicator)|\($0.region.code)|\($0.year)") }
+
+        typealias Key = MeasurementDiff.Key
+        func table(_ ms: [QualityKit.Measurement]) -> [Key: QualityKit.Measurement] {
+            var t: [Key: QualityKit.Measurement] = [:]
+            for m in ms where !m.value.isMissing { t[Key(indicator: m.indicator, region: m.region, year: m.year)] = m }
+            return t
+        }
+        let before = table(old)
+        let after = table(new)
+        let diff = MeasurementDiff(old: MeasurementSet(old), new: MeasurementSet(new), catalog: .embedded)
+
+        #expect(diff.added.map(\.key) == after.keys.filter { before[$0] == nil }.sorted())
+        #expect(diff.removed.map(\.key) == before.keys.filter { after[$0] == nil }.sorted())
+        #expect(diff.changed.map(\.key) == after.keys.filter { k in before[k].map { MeasurementDiff.differs($0.value, after[k]!.value, tolerance: nil) } ?? false }.sorted())
+        #expect(diff.sourceChanges.map(\.key) == after.keys.filter { k in before[k].map { $0.source != after[k]!.source || $0.note != after[k]!.note } ?? false }.sorted())
+        #expect(diff.added.allSatisfy { after[$0.key]!.value == $0.value && after[$0.key]!.source == $0.source })
+        #expect(diff.removed.allSatisfy { before[$0.key]!.value == $0.value })
+    }
+}

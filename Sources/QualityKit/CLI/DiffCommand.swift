@@ -42,20 +42,23 @@ enum DiffCommand {
             guard p.count == 2 else { throw UsageError(message: "diff takes two files, OLD and NEW; got \(p.count)", command: spec.name) }
             (oldPath, newPath, oldLabel, newLabel) = (p[0], p[1], p[0], p[1])
         }
-        var trouble = false
-        func load(_ path: String) -> MeasurementSet {
-            // git passes /dev/null for a file that is added or deleted.
-            if path == "/dev/null" { return MeasurementSet([]) }
-            let loaded = ReadingOptions.load([path], options: reading, context: context, catalog: catalog)
-            for d in loaded.1.diagnostics where d.severity == .error {
-                context.err(d.formatted + "\n")
-                trouble = true
-            }
-            if loaded.2 { trouble = true }
-            return loaded.0
+        if oldPath == "-", newPath == "-" {
+            throw UsageError(message: "only one of OLD and NEW can be standard input ('-')", command: spec.name)
         }
-        let old = load(oldPath)
-        let new = load(newPath)
+        // The two editions are read at once, one on each core; their problems are told in order.
+        let paths = [oldPath, newPath]
+        let loaded = parallelMap(2) { i -> (MeasurementSet, [Diagnostic], Bool) in
+            // git passes /dev/null for a file that is added or deleted.
+            if paths[i] == "/dev/null" { return (MeasurementSet([]), [], false) }
+            let (set, reader, unreadable) = ReadingOptions.load([paths[i]], options: reading, context: context, catalog: catalog)
+            return (set, reader.diagnostics.filter { $0.severity == .error }, unreadable)
+        }
+        var trouble = false
+        for (_, errors, unreadable) in loaded {
+            for d in errors { context.err(d.formatted + "\n") }
+            trouble = trouble || unreadable || !errors.isEmpty
+        }
+        let (old, new) = (loaded[0].0, loaded[1].0)
         let diff = MeasurementDiff(old: old, new: new, catalog: catalog, tolerance: tolerance, ignoreSource: args.has("--ignore-source"), asOf: asOf)
         let renderer = DiffRenderer(diff: diff, catalog: catalog, lang: lang, oldLabel: oldLabel, newLabel: newLabel)
         switch format {

@@ -64,31 +64,49 @@ public struct MeasurementDiff: Sendable {
     ///   - asOf: judge both editions as of this year. By default both are judged as of
     ///     the latest year either holds, so a status flip always means the figures changed.
     public init(old: MeasurementSet, new: MeasurementSet, catalog: Catalog, tolerance: Figure? = nil, ignoreSource: Bool = false, asOf: Int? = nil) {
-        let before = MeasurementDiff.entries(old)
-        let after = MeasurementDiff.entries(new)
         var added: [Entry] = []
         var removed: [Entry] = []
         var changed: [Revision] = []
         var sources: [SourceChange] = []
-        for (key, entry) in after {
-            guard let previous = before[key] else {
-                added.append(entry)
-                continue
+        // Series by series: both sides are ascending by year, so one merge pass compares them.
+        func compare(_ series: SeriesKey, _ before: [Observation], _ after: [Observation]) {
+            func entry(_ o: Observation) -> Entry {
+                Entry(key: Key(indicator: series.indicator, region: series.region, year: o.year), value: o.value, source: o.source, note: o.note)
             }
-            if MeasurementDiff.differs(previous.value, entry.value, tolerance: tolerance) {
-                var delta: Figure?
-                var relative: Double?
-                if case .number(let a) = previous.value, case .number(let b) = entry.value {
-                    delta = b - a
-                    if a.doubleValue != 0, let d = delta { relative = d.doubleValue / a.doubleValue }
+            var i = 0
+            var j = 0
+            while i < before.count || j < after.count {
+                if i < before.count, before[i].value.isMissing { i += 1; continue }
+                if j < after.count, after[j].value.isMissing { j += 1; continue }
+                if j == after.count || (i < before.count && before[i].year < after[j].year) {
+                    removed.append(entry(before[i]))
+                    i += 1
+                } else if i == before.count || after[j].year < before[i].year {
+                    added.append(entry(after[j]))
+                    j += 1
+                } else {
+                    let previous = before[i]
+                    let current = after[j]
+                    let key = Key(indicator: series.indicator, region: series.region, year: current.year)
+                    if MeasurementDiff.differs(previous.value, current.value, tolerance: tolerance) {
+                        var delta: Figure?
+                        var relative: Double?
+                        if case .number(let a) = previous.value, case .number(let b) = current.value {
+                            delta = b - a
+                            if a.doubleValue != 0, let d = delta { relative = d.doubleValue / a.doubleValue }
+                        }
+                        changed.append(Revision(key: key, old: previous.value, new: current.value, delta: delta, relative: relative))
+                    }
+                    if !ignoreSource, previous.source != current.source || previous.note != current.note {
+                        sources.append(SourceChange(key: key, oldSource: previous.source, newSource: current.source, oldNote: previous.note, newNote: current.note))
+                    }
+                    i += 1
+                    j += 1
                 }
-                changed.append(Revision(key: key, old: previous.value, new: entry.value, delta: delta, relative: relative))
-            }
-            if !ignoreSource, previous.source != entry.source || previous.note != entry.note {
-                sources.append(SourceChange(key: key, oldSource: previous.source, newSource: entry.source, oldNote: previous.note, newNote: entry.note))
             }
         }
-        for (key, entry) in before where after[key] == nil { removed.append(entry) }
+        for (key, after) in new.series { compare(key, old.series[key] ?? [], after) }
+        for (key, before) in old.series where new.series[key] == nil { compare(key, before, []) }
         self.added = added.sorted { $0.key < $1.key }
         self.removed = removed.sorted { $0.key < $1.key }
         self.changed = changed.sorted { $0.key < $1.key }
@@ -98,26 +116,20 @@ public struct MeasurementDiff: Sendable {
         let common = asOf ?? [old.latestYear, new.latestYear].compactMap { $0 }.max()
         let oldEngine = AttainmentEngine(catalog: catalog, measurements: old, asOf: common)
         let newEngine = AttainmentEngine(catalog: catalog, measurements: new, asOf: common)
-        var flips: [StatusChange] = []
-        for region in Set(old.regions + new.regions).sorted() {
-            let a = oldEngine.evaluate(region: region).results
-            let b = newEngine.evaluate(region: region).results
-            for (x, y) in zip(a, b) where x.status != y.status {
-                flips.append(StatusChange(target: x.target, region: region, old: x.status, new: y.status, oldReason: x.reason, newReason: y.reason))
+        let regions = Set(old.regions + new.regions).sorted()
+        let parts = 2
+        // Regions are judged independently: half on each core, joined in order.
+        self.statusChanges = parallelMap(parts) { part in
+            var flips: [StatusChange] = []
+            for region in regions[(regions.count * part / parts)..<(regions.count * (part + 1) / parts)] {
+                let a = oldEngine.evaluate(region: region).results
+                let b = newEngine.evaluate(region: region).results
+                for (x, y) in zip(a, b) where x.status != y.status {
+                    flips.append(StatusChange(target: x.target, region: region, old: x.status, new: y.status, oldReason: x.reason, newReason: y.reason))
+                }
             }
-        }
-        self.statusChanges = flips
-    }
-
-    static func entries(_ set: MeasurementSet) -> [Key: Entry] {
-        var out: [Key: Entry] = [:]
-        for (seriesKey, observations) in set.series {
-            for o in observations where !o.value.isMissing {
-                let key = Key(indicator: seriesKey.indicator, region: seriesKey.region, year: o.year)
-                out[key] = Entry(key: key, value: o.value, source: o.source, note: o.note)
-            }
-        }
-        return out
+            return flips
+        }.flatMap { $0 }
     }
 
     static func differs(_ a: MeasuredValue, _ b: MeasuredValue, tolerance: Figure?) -> Bool {
