@@ -88,6 +88,21 @@ func fuzzCheck(_ bytes: [UInt8]) {
     }
 }
 
+/// `check` on both cores, in stretches small enough to cut inputs everywhere,
+/// finds exactly what reading row by row finds.
+func fuzzParallel(_ bytes: [UInt8]) {
+    var serialOptions = MeasurementReader.Options()
+    serialOptions.parallel = false
+    var parallelOptions = MeasurementReader.Options()
+    parallelOptions.parallelBlockBytes = 64
+    let serial = MeasurementReader(catalog: fuzzCatalog, options: serialOptions)
+    let parallel = MeasurementReader(catalog: fuzzCatalog, options: parallelOptions)
+    serial.read(path: "fuzz.csv", from: MemoryChunkReader(bytes, chunkSize: 13))
+    parallel.read(path: "fuzz.csv", from: MemoryChunkReader(bytes, chunkSize: 7))
+    require(serial.diagnostics == parallel.diagnostics, "the same problems on two cores as row by row")
+    require(serial.files == parallel.files, "the same counts on two cores as row by row")
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -95,6 +110,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     case "csv": fuzzCSV(bytes)
     case "json": fuzzJSON(bytes)
     case "cell": fuzzCell(bytes)
+    case "parallel": fuzzParallel(bytes)
     default: fuzzCheck(bytes)
     }
     return 0

@@ -99,8 +99,10 @@ public final class CSVTokenizer {
     /// A CR ended the last line, so an LF right after it belongs to the same line end.
     private var pendingCR = false
 
-    public init(reader: ChunkReader, delimiter: UInt8 = UInt8(ascii: ","), limits: ReaderLimits = .standard, encoding: TextEncoding = .utf8) {
+    /// - Parameter firstLine: the line the input starts on, when it is the rest of a file.
+    public init(reader: ChunkReader, delimiter: UInt8 = UInt8(ascii: ","), limits: ReaderLimits = .standard, encoding: TextEncoding = .utf8, firstLine: Int = 1) {
         self.reader = reader
+        self.line = firstLine
         self.delimiter = delimiter
         self.limits = limits
         self.encoding = encoding
@@ -343,6 +345,7 @@ public final class CSVTokenizer {
         // End of input.
         guard recordStarted else { return false }
         if state == .quoted {
+            endedInsideQuotes = true
             record.issues.append(SyntaxIssue(code: .unterminatedQuote, message: "quoted field is never closed; the quote opened here runs to the end of the file", position: fieldPosition))
         }
         if state != .fieldStart || !record.ends.isEmpty || fieldQuoted {
@@ -351,6 +354,26 @@ public final class CSVTokenizer {
         }
         finishRecord(&record)
         return true
+    }
+
+    /// The input ended inside a quoted field. When the input is a stretch cut
+    /// from a file at a line break, the cut was not a record boundary.
+    public private(set) var endedInsideQuotes = false
+
+    /// The line the next record starts on.
+    var currentLine: Int { line }
+
+    /// Hands over the bytes read ahead but not yet tokenized (they start at a
+    /// record boundary, on `currentLine`), whether the input is exhausted, and
+    /// whether the last line ended with a CR, so that an LF first in what
+    /// follows still belongs to it. The tokenizer must not be used afterwards.
+    func takeUnread() -> (bytes: [UInt8], exhausted: Bool, pendingCR: Bool) {
+        let rest = index < chunk.count ? Array(chunk[index...]) : []
+        defer {
+            chunk = []
+            index = 0
+        }
+        return (rest, atEnd, pendingCR)
     }
 
     /// Whether the last byte taken inside quotes was a CR (a CRLF split across chunks counts one line).

@@ -33,6 +33,8 @@ extension MeasurementReader {
         let id: String
         let slot: Int32
         let spelling: String
+        /// The spelling's place in `spellings`.
+        let spellingIndex: Int32
         let unit: String
         let categorical: Bool
         let range: ClosedRange<Double>?
@@ -70,26 +72,17 @@ extension MeasurementReader {
                 values.append((year, v, record.positions[c.value]))
             }
 
-            let errorsBefore = errorCount
-            var pending: [Measurement] = []
-            var taken = 0
-            var missing = 0
-            for (year, value, position) in values {
-                if !value.isMissing, !checkDuplicate(info.id, region, year, value, position, name: info.spelling, slot: info.slot) { continue }
-                taken += 1
-                if value.isMissing { missing += 1 }
-                if sink != nil {
-                    pending.append(Measurement(indicator: info.id, region: region, regionName: regionName, year: year, value: value, unit: info.unit, source: source, note: note, file: currentFilePath, line: record.line))
-                }
-            }
-            if errorCount > errorsBefore {
-                summary.rowsRejected += 1
+            // On a worker, the row goes to the owner as plain words.
+            if deferred != nil,
+                deferred!.addPacked(values, slot: info.slot, region: region.code, name: info.spellingIndex)
+            {
                 return true
             }
-            summary.rowsRead += 1
-            summary.values += taken
-            summary.missingValues += missing
-            if let sink { pending.forEach(sink) }
+            var row = RowValues(regionName: regionName, unit: info.unit, source: source, note: note, line: record.line)
+            for (year, value, position) in values {
+                row.candidates.append(Candidate(indicator: info.id, slot: info.slot, region: region, year: year, value: value, position: position, name: info.spelling))
+            }
+            finishRow(row, &summary, sink)
             return true
         }
     }
@@ -100,8 +93,9 @@ extension MeasurementReader {
         var info: IndicatorInfo?
         if !spelling.trimmingCharacters(in: .whitespaces).isEmpty, let id = catalog.resolveIndicator(spelling) {
             let indicator = catalog.indicator(id)
+            spellings.append(spelling)
             info = IndicatorInfo(
-                id: id, slot: slot(for: id), spelling: spelling, unit: indicator?.unit ?? "", categorical: indicator?.isCategorical ?? true, range: indicator?.validRange)
+                id: id, slot: slot(for: id), spelling: spelling, spellingIndex: Int32(spellings.count - 1), unit: indicator?.unit ?? "", categorical: indicator?.isCategorical ?? true, range: indicator?.validRange)
         }
         indicatorInfos.insert(bytes, info)
         return info

@@ -13,6 +13,11 @@ public final class MeasurementReader {
         public var limits: ReaderLimits
         /// The byte-level path for clean rows; off only in tests that prove it changes nothing.
         var fastPath = true
+        /// Rows of a large table are checked on every core (MeasurementReader+Parallel.swift);
+        /// off only in tests that prove it changes nothing.
+        var parallel = true
+        /// Bytes per stretch handed to the cores; small in tests, to cut often.
+        var parallelBlockBytes = 4 << 20
 
         public init(defaultRegion: RegionCode = RegionCode(Region.nationalCode), encoding: TextEncoding? = nil, format: InputFormat = .auto, limits: ReaderLimits = .standard) {
             self.defaultRegion = defaultRegion
@@ -39,7 +44,7 @@ public final class MeasurementReader {
     private var indicatorSlots: [String: Int32] = [:]
     private var indicatorCache: [String: String?] = [:]
     private var regionCache: [String: Catalog.RegionResolution] = [:]
-    private var currentFile = ""
+    var currentFile = ""
     var currentFilePath: String { currentFile }
     // Caches for the byte-level path (see MeasurementReader+FastPath.swift).
     let indicatorInfos = ByteInterner<IndicatorInfo?>()
@@ -47,12 +52,17 @@ public final class MeasurementReader {
     let unitSpellings = ByteInterner<String?>()
     let sourceTexts = ByteInterner<String>()
     let noteTexts = ByteInterner<String>()
-    private var currentEncoding = TextEncoding.utf8
+    /// Every indicator spelling the byte-level path has met, in order.
+    var spellings: [String] = []
+    /// On a worker: diagnostics and finished rows, in order, for the owning reader to replay.
+    var deferred: DeferredSteps?
+    var currentEncoding = TextEncoding.utf8
     private var currentFileIndex: Int32 = 0
 
     public init(catalog: Catalog, options: Options = Options()) {
         self.catalog = catalog
         self.options = options
+        for (i, indicator) in catalog.indicators.enumerated() { indicatorSlots[indicator.id] = Int32(i) }
     }
 
     /// Reads one file (or `-`) and hands every usable measurement to `sink`.
@@ -90,7 +100,11 @@ public final class MeasurementReader {
 
     /// The rows a pipeline must know about: every diagnostic, in file order.
     func report(_ severity: Severity, _ code: DiagnosticCode, _ location: SourceLocation, _ message: String) {
-        diagnostics.append(Diagnostic(severity, code, at: location, message))
+        if deferred != nil {
+            deferred!.add(Diagnostic(severity, code, at: location, message))
+        } else {
+            diagnostics.append(Diagnostic(severity, code, at: location, message))
+        }
         if severity == .error { errorCount += 1 } else { warningCount += 1 }
     }
 
@@ -142,70 +156,85 @@ public final class MeasurementReader {
 
     // MARK: - Tables
 
+    /// What the header says about every row after it.
+    struct TableLayout: Sendable {
+        let roles: [Role]
+        let wide: Bool
+        let headerCount: Int
+        let columns: Columns
+        let delimiter: UInt8
+    }
+
     private func readTable(_ stream: ChunkReader, delimiter: UInt8, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) {
         let tokenizer = CSVTokenizer(reader: stream, delimiter: delimiter, limits: options.limits, encoding: currentEncoding)
-        var roles: [Role] = []
-        var headerCount = 0
-        var wide = false
-        var sawHeader = false
         var record = CSVRecord()
-        var columns = Columns()
         do {
+            // The header: the first record that is not blank.
+            var header: CSVRecord?
             while try tokenizer.next(into: &record) {
-                if !sawHeader {
-                    if record.isBlank { continue }
-                    sawHeader = true
-                    for issue in record.issues { report(.error, issue.code, at(issue.position), issue.message) }
-                    guard record.issues.isEmpty, let layout = headerLayout(record) else {
-                        summary.layout = ""
-                        // Without a usable header no row can be read; count them all as rejected.
-                        while let rest = try tokenizer.next() {
-                            if rest.isBlank { continue }
-                            summary.rows += 1
-                            summary.rowsRejected += 1
-                        }
-                        return
-                    }
-                    roles = layout.roles
-                    wide = layout.wide
-                    headerCount = record.count
-                    columns = Columns(roles)
-                    summary.layout = wide ? "wide" : "long"
-                    continue
-                }
-                if record.isBlank {
-                    summary.blankLines += 1
-                    continue
-                }
-                summary.rows += 1
-                if !record.issues.isEmpty {
-                    for issue in record.issues { report(.error, issue.code, at(issue.position), issue.message) }
+                if record.isBlank { continue }
+                header = record
+                break
+            }
+            guard let header else {
+                report(.error, .emptyFile, SourceLocation(file: currentFile, line: 1, column: 1), "file is empty; expected a header row such as 'indicator,region,year,value,source'")
+                return
+            }
+            for issue in header.issues { report(.error, issue.code, at(issue.position), issue.message) }
+            guard header.issues.isEmpty, let found = headerLayout(header) else {
+                summary.layout = ""
+                // Without a usable header no row can be read; count them all as rejected.
+                while let rest = try tokenizer.next() {
+                    if rest.isBlank { continue }
+                    summary.rows += 1
                     summary.rowsRejected += 1
-                    continue
                 }
-                if record.count != headerCount {
-                    let position = record.count > headerCount ? record.positions[headerCount] : TextPosition(line: record.line, column: 1)
-                    report(.error, .fieldCount, at(position), "row has \(record.count) fields; the header has \(headerCount)")
-                    summary.rowsRejected += 1
-                    continue
-                }
-                if options.fastPath, fastAccept(record, columns, wide: wide, &summary, sink) { continue }
-                var row = RowCells()
-                for (i, role) in roles.enumerated() {
-                    row.assign(role, Cell(text: record.string(i), position: record.positions[i]))
-                }
-                row.line = record.line
-                if wide { row.wide = true }
-                accept(row, &summary, sink)
+                return
+            }
+            let layout = TableLayout(roles: found.roles, wide: found.wide, headerCount: header.count, columns: Columns(found.roles), delimiter: delimiter)
+            summary.layout = layout.wide ? "wide" : "long"
+            if options.parallel, sink == nil {
+                try readRowsInParallel(after: tokenizer, rest: stream, layout, &summary)
+            } else {
+                try readRows(tokenizer, layout, &summary, sink)
             }
         } catch {
             report(.error, .emptyFile, SourceLocation(file: currentFile), "cannot read the file: \(error)")
             summary.unreadable = true
+        }
+    }
+
+    /// Every record after the header, one by one.
+    func readRows(_ tokenizer: CSVTokenizer, _ layout: TableLayout, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) throws {
+        var record = CSVRecord()
+        while try tokenizer.next(into: &record) { readRow(record, layout, &summary, sink) }
+    }
+
+    func readRow(_ record: CSVRecord, _ layout: TableLayout, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) {
+        if record.isBlank {
+            summary.blankLines += 1
             return
         }
-        if !sawHeader {
-            report(.error, .emptyFile, SourceLocation(file: currentFile, line: 1, column: 1), "file is empty; expected a header row such as 'indicator,region,year,value,source'")
+        summary.rows += 1
+        if !record.issues.isEmpty {
+            for issue in record.issues { report(.error, issue.code, at(issue.position), issue.message) }
+            summary.rowsRejected += 1
+            return
         }
+        if record.count != layout.headerCount {
+            let position = record.count > layout.headerCount ? record.positions[layout.headerCount] : TextPosition(line: record.line, column: 1)
+            report(.error, .fieldCount, at(position), "row has \(record.count) fields; the header has \(layout.headerCount)")
+            summary.rowsRejected += 1
+            return
+        }
+        if options.fastPath, fastAccept(record, layout.columns, wide: layout.wide, &summary, sink) { return }
+        var row = RowCells()
+        for (i, role) in layout.roles.enumerated() {
+            row.assign(role, Cell(text: record.string(i), position: record.positions[i]))
+        }
+        row.line = record.line
+        if layout.wide { row.wide = true }
+        accept(row, &summary, sink)
     }
 
     static func role(forHeader header: String) -> Role? {
@@ -397,20 +426,6 @@ public final class MeasurementReader {
     }
 
     private func accept(_ row: RowCells, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) {
-        let errorsBefore = errorCount
-        var pending: [Measurement] = []
-        defer {
-            if errorCount > errorsBefore {
-                summary.rowsRejected += 1
-            } else {
-                summary.rowsRead += 1
-                for m in pending {
-                    summary.values += 1
-                    if m.value.isMissing { summary.missingValues += 1 }
-                    sink?(m)
-                }
-            }
-        }
         let rowStart = at(TextPosition(line: row.line, column: 1))
         // Each cell is checked on its own, so one row reports all of its problems.
         var failed = false
@@ -510,11 +525,15 @@ public final class MeasurementReader {
         if source.isEmpty, anyValue || !row.wide {
             report(.warning, .missingSource, row.source.map { at($0.position) } ?? rowStart, "row has no source; say where the figure was published")
         }
-        guard !failed, let id = indicatorID else { return }
-        for (year, cell, value) in parsedCells {
-            if !value.isMissing, !checkDuplicate(id, region, year, value, cell.position, name: indicatorText) { continue }
-            pending.append(Measurement(indicator: id, region: region, regionName: regionName, year: year, value: value, unit: expectedUnit, source: source, note: note, file: currentFile, line: row.line))
+        guard !failed, let id = indicatorID else {
+            summary.rowsRejected += 1
+            return
         }
+        var values = RowValues(regionName: regionName, unit: expectedUnit, source: source, note: note, line: row.line)
+        for (year, cell, value) in parsedCells {
+            values.candidates.append(Candidate(indicator: id, slot: nil, region: region, year: year, value: value, position: cell.position, name: indicatorText))
+        }
+        finishRow(values, &summary, sink)
     }
 
     private func unitHint(_ id: String, _ unit: String) -> String {
@@ -582,7 +601,62 @@ public final class MeasurementReader {
         return nil
     }
 
-    /// A small number per indicator id, for packing duplicate keys.
+    /// One value of a row that passed every check but the duplicate check.
+    struct Candidate: Sendable {
+        let indicator: String
+        /// This reader's slot for the indicator, when known.
+        var slot: Int32?
+        let region: RegionCode
+        let year: Int
+        let value: MeasuredValue
+        var position: TextPosition
+        /// The indicator as spelled in the file, for messages.
+        let name: String
+    }
+
+    /// A row that got as far as its values, and what its measurements share.
+    struct RowValues: Sendable {
+        var candidates: [Candidate] = []
+        let regionName, unit, source, note: String
+        var line: Int
+    }
+
+    /// The last step of every row: duplicates, then the row's account. A row
+    /// with a conflicting duplicate is rejected whole; an exact repeat is
+    /// skipped. On a worker (see MeasurementReader+Parallel.swift) the step is
+    /// left to the reader that owns the file, which knows every earlier row.
+    func finishRow(_ row: RowValues, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) {
+        if deferred != nil {
+            deferred!.add(row)
+            return
+        }
+        let errorsBefore = errorCount
+        var taken = 0
+        var missing = 0
+        var pending: [Measurement] = []
+        for c in row.candidates {
+            if !c.value.isMissing, !checkDuplicate(c.indicator, c.region, c.year, c.value, c.position, name: c.name, slot: c.slot) { continue }
+            taken += 1
+            if c.value.isMissing { missing += 1 }
+            if sink != nil {
+                pending.append(
+                    Measurement(
+                        indicator: c.indicator, region: c.region, regionName: row.regionName, year: c.year, value: c.value, unit: row.unit,
+                        source: row.source, note: row.note, file: currentFile, line: row.line))
+            }
+        }
+        if errorCount > errorsBefore {
+            summary.rowsRejected += 1
+            return
+        }
+        summary.rowsRead += 1
+        summary.values += taken
+        summary.missingValues += missing
+        if let sink { pending.forEach(sink) }
+    }
+
+    /// A small number per indicator id, for packing duplicate keys: its place
+    /// in the catalog, the same in every reader (workers' keys are the owner's).
     func slot(for indicator: String) -> Int32 {
         if let s = indicatorSlots[indicator] { return s }
         let s = Int32(indicatorSlots.count)
@@ -592,10 +666,14 @@ public final class MeasurementReader {
 
     /// Records the value under its key; false when it repeats one already given.
     func checkDuplicate(_ indicator: String, _ region: RegionCode, _ year: Int, _ value: MeasuredValue, _ position: TextPosition, name: String, slot: Int32? = nil) -> Bool {
-        let key = SeenTable.key(slot: slot ?? self.slot(for: indicator), region: region.code, year: year)
+        checkDuplicate(key: SeenTable.key(slot: slot ?? self.slot(for: indicator), region: region.code, year: year), value, position, name: name)
+    }
+
+    func checkDuplicate(key: UInt64, _ value: MeasuredValue, _ position: TextPosition, name: String) -> Bool {
         guard let previous = seen.insertOrFind(key, value: value, file: Int(currentFileIndex), line: position.line) else { return true }
         let there = previous.file == Int(currentFileIndex) ? "line \(previous.line)" : "\(files[previous.file].path):\(previous.line)"
-        let label = "\(quoted(name)), \(regionLabel(region)), \(year)"
+        let (region, year) = SeenTable.regionAndYear(of: key)
+        let label = "\(quoted(name)), \(regionLabel(RegionCode(region))), \(year)"
         if previous.value == value {
             report(.warning, .exactDuplicate, at(position), "\(label) is given again with the same value, first at \(there)")
         } else {

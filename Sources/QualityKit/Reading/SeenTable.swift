@@ -29,6 +29,12 @@ struct SeenTable {
         1 &+ (UInt64(UInt32(bitPattern: slot)) << 36 | UInt64(region & 0xF_FFFF) << 8 | UInt64((year - 1900) & 0xFF))
     }
 
+    /// The region code and year a key was packed from.
+    static func regionAndYear(of key: UInt64) -> (region: Int, year: Int) {
+        let k = key &- 1
+        return (Int((k >> 8) & 0xF_FFFF), Int(k & 0xFF) + 1900)
+    }
+
     @inline(__always)
     private static func mix(_ x: UInt64) -> UInt64 {
         var z = x &+ 0x9E37_79B9_7F4A_7C15
@@ -38,7 +44,7 @@ struct SeenTable {
     }
 
     /// Number kinds pack mantissa, scale and kind into one word; others go to `wideValues`.
-    private static func pack(_ value: MeasuredValue) -> Int64? {
+    static func pack(_ value: MeasuredValue) -> Int64? {
         switch value {
         case .category(let met): return met ? 0b101 : 0b001
         case .missing: return 0b000
@@ -50,10 +56,14 @@ struct SeenTable {
     }
 
     private func unpack(_ packed: Int64, key: UInt64) -> MeasuredValue {
+        packed & 0b11 == 0b11 ? wideValues[key] ?? .missing : SeenTable.unpack(packed)
+    }
+
+    /// A value that `pack` packed into one word.
+    static func unpack(_ packed: Int64) -> MeasuredValue {
         switch packed & 0b11 {
         case 0b01: return .category(packed & 0b100 != 0)
         case 0b10: return .number(Figure(mantissa: packed >> 6, scale: Int((packed >> 2) & 0xF)))
-        case 0b11: return wideValues[key] ?? .missing
         default: return .missing
         }
     }

@@ -28,3 +28,24 @@ private final class ResultSlots<T>: @unchecked Sendable {
 
     var values: [T] { storage.map { $0! } }
 }
+
+/// Tasks started on other cores now, their results taken later in index
+/// order, so the caller can work on something else meanwhile.
+final class BackgroundWork<T>: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private let results: ResultSlots<T>
+
+    init(_ count: Int, _ work: @escaping @Sendable (Int) -> T) {
+        let results = ResultSlots<T>(count: count)
+        self.results = results
+        for i in 0..<count {
+            DispatchQueue.global().async(group: group) { results[i] = work(i) }
+        }
+    }
+
+    /// Waits for every task, then hands over their results.
+    func wait() -> [T] {
+        group.wait()
+        return results.values
+    }
+}

@@ -1,0 +1,250 @@
+/// The rows of a large table, checked on both cores (for `check`, which keeps
+/// no measurements).
+///
+/// The reader that owns the file cuts the text after the header into stretches
+/// of about `parallelBlockBytes` at line breaks, and each stretch in two near
+/// its middle. Two worker readers tokenize and check the halves at once; what
+/// needs every earlier row (the duplicate check and the row's account) they
+/// leave as steps, packed into plain words so that handing them over costs
+/// no allocation per row. The owner replays the steps in file order, so the
+/// diagnostics, line numbers and duplicates are exactly those of reading row
+/// by row, and memory stays bounded by the stretch, not the file.
+///
+/// A line break inside a quoted field cannot be told from a record's end
+/// without reading from the start: when a worker's stretch ends inside quotes,
+/// the cut was not a record boundary, and the rest is read row by row.
+extension MeasurementReader {
+    /// What a worker leaves for the owner, in file order, with lines counted from 1.
+    struct DeferredSteps: Sendable {
+        enum Kind: UInt8, Sendable {
+            /// `index` is into `diagnostics`.
+            case diagnostic
+            /// `index` is into `rows`: a row from the general path.
+            case row
+            /// A row from the byte-level path; `index` values follow, one step each.
+            case packedRow
+            case value
+        }
+
+        struct Step: Sendable {
+            var kind: Kind
+            var index: Int32 = 0
+            var key: UInt64 = 0
+            var value: Int64 = 0
+            var line: Int32 = 0
+            var column: Int32 = 0
+        }
+
+        var steps: [Step] = []
+        var diagnostics: [Diagnostic] = []
+        var rows: [RowValues] = []
+        /// The worker's indicator spellings, for the messages of duplicates; `index` of a value step.
+        var names: [String] = []
+
+        mutating func add(_ d: Diagnostic) {
+            steps.append(Step(kind: .diagnostic, index: Int32(diagnostics.count)))
+            diagnostics.append(d)
+        }
+
+        mutating func add(_ row: RowValues) {
+            steps.append(Step(kind: .row, index: Int32(rows.count)))
+            rows.append(row)
+        }
+
+        /// A byte-level row as packed steps; false (nothing added) when a value does not pack.
+        mutating func addPacked(_ values: [(year: Int, value: MeasuredValue, position: TextPosition)], slot: Int32, region: Int, name: Int32) -> Bool {
+            for v in values {
+                guard SeenTable.pack(v.value) != nil, v.position.line <= Int(Int32.max), v.position.column <= Int(Int32.max) else { return false }
+            }
+            steps.append(Step(kind: .packedRow, index: Int32(values.count)))
+            for v in values {
+                steps.append(
+                    Step(
+                        kind: .value, index: name, key: SeenTable.key(slot: slot, region: region, year: v.year), value: SeenTable.pack(v.value)!,
+                        line: Int32(v.position.line), column: Int32(v.position.column)))
+            }
+            return true
+        }
+    }
+
+    /// What a worker found in one stretch.
+    struct StretchResult: Sendable {
+        let deferred: DeferredSteps
+        let summary: FileSummary
+        let endedInsideQuotes: Bool
+        /// Line breaks in the stretch.
+        let lines: Int
+    }
+
+    func readRowsInParallel(after header: CSVTokenizer, rest stream: ChunkReader, _ layout: TableLayout, _ summary: inout FileSummary) throws {
+        var line = header.currentLine
+        var (carry, exhausted, pendingCR) = header.takeUnread()
+        let blockBytes = max(2, options.parallelBlockBytes)
+        let lf: UInt8 = 0x0A
+
+        /// Reads until `carry` holds `count` bytes or the input ends.
+        func fill(_ count: Int) throws {
+            while carry.count < count, !exhausted {
+                if let chunk = try stream.nextChunk() { carry += chunk } else { exhausted = true }
+            }
+            // An LF right after a CR that ended the header belongs to it.
+            if pendingCR, !carry.isEmpty {
+                if carry[0] == lf { carry.removeFirst() }
+                pendingCR = false
+            }
+        }
+
+        /// Reads `carry` from `offset` and everything after it row by row.
+        func serially(from offset: Int) throws {
+            let rest: ChunkReader = exhausted ? MemoryChunkReader([]) : stream
+            let tokenizer = CSVTokenizer(
+                reader: PrefixedChunkReader(prefix: [Array(carry[offset...])], rest: rest), delimiter: layout.delimiter, limits: options.limits,
+                encoding: currentEncoding, firstLine: line)
+            try readRows(tokenizer, layout, &summary, nil)
+        }
+
+        try fill(blockBytes)
+        // A small table is not worth the threads.
+        if exhausted, carry.count < blockBytes { return try serially(from: 0) }
+
+        /// One stretch at work: where its pieces are in `carry`, and the workers' results to come.
+        struct InFlight {
+            var pieces: [Range<Int>]
+            var end: Int
+            let last: Bool
+            let work: BackgroundWork<StretchResult>
+        }
+        // Two pairs of workers: one pair checks the stretch in flight while the other's
+        // results are replayed, so no worker is ever used by two tasks at once.
+        let pairs = [[StretchWorker(for: self), StretchWorker(for: self)], [StretchWorker(for: self), StretchWorker(for: self)]]
+        var stretchNumber = 0
+        var inFlight: InFlight?
+        // While the workers check one stretch, this thread replays the one before.
+        while true {
+            let start = inFlight?.end ?? 0
+            try fill(start + blockBytes)
+            var next: InFlight?
+            if carry.count > start {
+                // The stretch ends after its last line break (or at the end of the input)...
+                var end: Int? = carry.count
+                if !exhausted { end = carry[start...].lastIndex(of: lf).map { $0 + 1 } }
+                if let end {
+                    // ...and is cut in two after a line break near its middle.
+                    var pieces = [start..<end]
+                    let half = start + (end - start) / 2
+                    if let middle = carry[half..<end].firstIndex(of: lf), middle + 1 < end {
+                        pieces = [start..<(middle + 1), (middle + 1)..<end]
+                    }
+                    let bytes = pieces.map { Array(carry[$0]) }
+                    let workers = pairs[stretchNumber % 2]
+                    stretchNumber += 1
+                    next = InFlight(
+                        pieces: pieces, end: end, last: exhausted && end == carry.count,
+                        work: BackgroundWork(bytes.count) { i in workers[i].read(bytes[i], layout) })
+                }
+            }
+            if let current = inFlight {
+                for (i, result) in current.work.wait().enumerated() {
+                    if result.endedInsideQuotes, !(current.last && i == current.pieces.count - 1) {
+                        // The cut after this piece fell inside a quoted field.
+                        _ = next?.work.wait()
+                        return try serially(from: current.pieces[i].lowerBound)
+                    }
+                    replay(result, firstLine: line, &summary)
+                    line += result.lines
+                }
+                if current.last { return }
+                carry.removeSubrange(0..<current.end)
+                if next != nil {
+                    next!.pieces = next!.pieces.map { ($0.lowerBound - current.end)..<($0.upperBound - current.end) }
+                    next!.end -= current.end
+                }
+            }
+            guard let launched = next else {
+                // Nothing launched: the input is done, or a whole stretch has no line break
+                // (one huge record). Row by row from here.
+                return carry.isEmpty ? () : try serially(from: 0)
+            }
+            inFlight = launched
+        }
+    }
+
+    /// Takes a worker's steps as if its rows had been read here, on their real lines.
+    private func replay(_ result: StretchResult, firstLine: Int, _ summary: inout FileSummary) {
+        let shift = firstLine - 1
+        let d = result.deferred
+        var i = 0
+        while i < d.steps.count {
+            let step = d.steps[i]
+            i += 1
+            switch step.kind {
+            case .diagnostic:
+                var diagnostic = d.diagnostics[Int(step.index)]
+                if let l = diagnostic.location.line { diagnostic.location.line = l + shift }
+                report(diagnostic.severity, diagnostic.code, diagnostic.location, diagnostic.message)
+            case .row:
+                var row = d.rows[Int(step.index)]
+                row.line += shift
+                for c in row.candidates.indices { row.candidates[c].position.line += shift }
+                finishRow(row, &summary, nil)
+            case .packedRow:
+                let values = d.steps[i..<(i + Int(step.index))]
+                i += values.count
+                let errorsBefore = errorCount
+                var taken = 0
+                var missing = 0
+                for v in values {
+                    let value = SeenTable.unpack(v.value)
+                    if !value.isMissing {
+                        let position = TextPosition(line: Int(v.line) + shift, column: Int(v.column))
+                        if !checkDuplicate(key: v.key, value, position, name: d.names[Int(v.index)]) { continue }
+                    }
+                    taken += 1
+                    if value.isMissing { missing += 1 }
+                }
+                if errorCount > errorsBefore {
+                    summary.rowsRejected += 1
+                } else {
+                    summary.rowsRead += 1
+                    summary.values += taken
+                    summary.missingValues += missing
+                }
+            case .value:
+                break  // taken with its row
+            }
+        }
+        summary.rows += result.summary.rows
+        summary.blankLines += result.summary.blankLines
+        summary.rowsRead += result.summary.rowsRead
+        summary.rowsRejected += result.summary.rowsRejected
+        summary.values += result.summary.values
+        summary.missingValues += result.summary.missingValues
+    }
+}
+
+/// A reader of its own for one core, with its own caches, kept across
+/// stretches; used by one task at a time.
+private final class StretchWorker: @unchecked Sendable {
+    private let reader: MeasurementReader
+
+    init(for owner: MeasurementReader) {
+        reader = MeasurementReader(catalog: owner.catalog, options: owner.options)
+        reader.currentFile = owner.currentFile
+        reader.currentEncoding = owner.currentEncoding
+    }
+
+    func read(_ bytes: [UInt8], _ layout: MeasurementReader.TableLayout) -> MeasurementReader.StretchResult {
+        reader.deferred = MeasurementReader.DeferredSteps()
+        defer { reader.deferred = nil }
+        var summary = FileSummary(path: reader.currentFile)
+        let tokenizer = CSVTokenizer(
+            reader: MemoryChunkReader(bytes, chunkSize: max(1, bytes.count)), delimiter: layout.delimiter, limits: reader.options.limits,
+            encoding: reader.currentEncoding)
+        // Bytes in memory: reading them cannot fail.
+        try? reader.readRows(tokenizer, layout, &summary, nil)
+        reader.deferred?.names = reader.spellings
+        return MeasurementReader.StretchResult(
+            deferred: reader.deferred ?? MeasurementReader.DeferredSteps(), summary: summary, endedInsideQuotes: tokenizer.endedInsideQuotes,
+            lines: tokenizer.currentLine - 1)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+@testable import QualityKit
+
+/// Checking a table on both cores (what `check` does) must change nothing: every
+/// diagnostic with its line and column, every summary count. Tiny stretches cut
+/// files everywhere, inside quoted line breaks and CRLFs included.
+@Suite struct ParallelReadingTests {
+    struct Outcome: Equatable {
+        let diagnostics: [String]
+        let summaries: [FileSummary]
+    }
+
+    static func read(_ files: [(String, [UInt8])], parallel: Bool, blockBytes: Int = 4 << 20, chunkSize: Int = 1 << 20) -> Outcome {
+        var options = MeasurementReader.Options()
+        options.parallel = parallel
+        options.parallelBlockBytes = blockBytes
+        let reader = MeasurementReader(catalog: .embedded, options: options)
+        for (path, bytes) in files {
+            reader.read(path: path, from: MemoryChunkReader(bytes, chunkSize: chunkSize))
+        }
+        return Outcome(diagnostics: reader.diagnostics.map(\.formatted), summaries: reader.files)
+    }
+
+    static func expectSame(_ files: [(String, [UInt8])], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let serial = read(files, parallel: false)
+        for (blockBytes, chunkSize) in [(2, 3), (7, 1), (64, 5), (300, 1 << 20), (4096, 17)] {
+            let parallel = read(files, parallel: true, blockBytes: blockBytes, chunkSize: chunkSize)
+            #expect(parallel.diagnostics == serial.diagnostics, "block \(blockBytes), chunk \(chunkSize)", sourceLocation: sourceLocation)
+            #expect(parallel.summaries == serial.summaries, "block \(blockBytes), chunk \(chunkSize)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func everyFixtureReadsTheSame() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: fixturesURL.path).filter { $0.hasSuffix(".csv") || $0.hasSuffix(".txt") }.sorted()
+        #expect(names.count >= 14)
+        for name in names {
+            let bytes = try [UInt8](Data(contentsOf: fixturesURL.appendingPathComponent(name)))
+            Self.expectSame([(name, bytes)])
+        }
+        // Together, so duplicates across files are found the same way too.
+        Self.expectSame(try ["edition-2023.csv", "edition-2024.csv", "edition-broken.csv"].map { ($0, try [UInt8](Data(contentsOf: fixturesURL.appendingPathComponent($0)))) })
+    }
+
+    @Test func fuzzCorpusReadsTheSame() throws {
+        for folder in ["csv", "check"] {
+            let url = repositoryRoot.appendingPathComponent("fuzz/corpus/\(folder)")
+            for name in try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() {
+                Self.expectSame([(name + ".csv", try [UInt8](Data(contentsOf: url.appendingPathComponent(name))))])
+            }
+        }
+    }
+
+    /// Random tables with what makes cutting hard: quoted line breaks, CRLF and
+    /// CR line ends, blank lines, duplicates near and far, broken rows, wide rows.
+    @Test(arguments: 0..<40)
+    func randomTablesReadTheSame(_ seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let wide = seed % 4 == 3
+        let newline = ["\n", "\r\n", "\n", "\r\n", "\r"][Int(seed % 5)]
+        var text = wide ? "indicator,region,2014,2015,source" : "indicator,region,year,value,source"
+        let indicators = ["森林覆盖率", "forest_coverage", "制造业产品质量合格率", "no such indicator"]
+        let regions = ["jiangxi", "360102", "全国", "990101"]
+        let sources = ["\"多行\(newline)来源\"", "统计局", "\"a,b\"", "", "\"未闭合"]
+        for _ in 0..<Int.random(in: 5...60, using: &rng) {
+            text += newline
+            if Int.random(in: 0..<12, using: &rng) == 0 { continue }  // a blank line
+            let indicator = indicators[Int.random(in: 0..<(Int.random(in: 0..<10, using: &rng) == 0 ? 4 : 3), using: &rng)]
+            let region = regions[Int.random(in: 0..<(Int.random(in: 0..<10, using: &rng) == 0 ? 4 : 3), using: &rng)]
+            let value = { ["63.1", "63.1", "70", "x", ""][Int.random(in: 0..<5, using: &rng)] }
+            let year = ["2014", "2015", "2015", "20x5"][Int.random(in: 0..<4, using: &rng)]
+            // Rarely, a source whose quote never closes: everything after it is one field.
+            var source = sources[Int.random(in: 0..<4, using: &rng)]
+            if Int.random(in: 0..<80, using: &rng) == 0 { source = sources[4] }
+            text += wide ? "\(indicator),\(region),\(value()),\(value()),\(source)" : "\(indicator),\(region),\(year),\(value()),\(source)"
+            if Int.random(in: 0..<15, using: &rng) == 0 { text += ",extra" }
+        }
+        Self.expectSame([("random.csv", Array(text.utf8))])
+    }
+
+    /// The cut is checked: a file made only of one quoted field full of line breaks still reads as one record.
+    @Test func aCutInsideAQuotedFieldFallsBackToRowByRow() {
+        let text = "indicator,region,year,value,source\n森林覆盖率,jiangxi,2015,63.1,\"" + String(repeating: "一行\n", count: 200) + "\"\n森林覆盖率,jiangxi,2016,63.2,统计局\n"
+        let serial = Self.read([("q.csv", Array(text.utf8))], parallel: false)
+        #expect(serial.diagnostics.isEmpty)
+        #expect(serial.summaries.map(\.rowsRead) == [2])
+        Self.expectSame([("q.csv", Array(text.utf8))])
+    }
+}
