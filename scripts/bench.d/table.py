@@ -42,6 +42,15 @@ for n in sizes:
 goal("diff ÷ daff, 100k pair", ratio("diff-100000", "daff-100000"), 0.01)
 r = t("report-jiangxi")
 rows.append(("report --province jiangxi, embedded data (s)", f"{r['median']:.3f}" if r else "skipped", "≤ 0.020", ("met" if r and r["median"] <= 0.02 else "MISSED") if r else "—"))
+# At 10M rows each ratio should hold within 20% of its 2.6M value.
+if t("check-10000000") and t("check-2600000"):
+    for label, a, b in [("check ÷ DuckDB", "check", "duckdb-report"), ("report ÷ DuckDB", "report", "duckdb-report"),
+                        ("diff ÷ DuckDB", "diff", "duckdb-diff"), ("GB18030 ÷ UTF-8 check", "check-gb", "check")]:
+        big, mid = ratio(f"{a}-10000000", f"{b}-10000000"), ratio(f"{a}-2600000", f"{b}-2600000")
+        if big is None or mid is None:
+            rows.append((f"{label} at 10M ÷ at 2.6M", "skipped", "≤ 1.2", "—"))
+        else:
+            goal(f"{label} at 10M ÷ at 2.6M", big / mid, 1.2)
 if t("check-10000000"):
     rows.append(("check peak memory at 10M (MB)", f"{t('check-10000000')['rss_mb']:.0f}", "< 128", "met" if t("check-10000000")["rss_mb"] < 128 else "MISSED"))
 
@@ -67,7 +76,7 @@ mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
 swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
 md = ["# Benchmarks", "",
       f"Machine: {os.cpu_count()} cores ({cpu()}), {mem:.0f} GiB, {platform.system()} {platform.release()}; {swift}.",
-      "Produced by `scripts/bench` (all numbers below come from one run of it); peers installed from PyPI into a",
+      "Produced by `scripts/bench` (`--full` for the 10M rows; all numbers below come from one run of it); peers installed from PyPI into a",
       "virtual environment by the script. Times are whole processes after one warm-up run: median (min, max).",
       "", "## Ratios against the goals", "", "| ratio | measured | goal | result |", "|---|---:|---:|---|"]
 md += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
