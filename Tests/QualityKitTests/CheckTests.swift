@@ -199,3 +199,66 @@ func brief(_ m: QualityKit.Measurement) -> String {
         #expect(fast.2 == slow.2)
     }
 }
+
+@Suite struct SeenTableTests {
+    @Test func valuesPackExactlyOrAreKeptAside() throws {
+        let values: [MeasuredValue] = [
+            .missing, .category(true), .category(false), .number(Figure(mantissa: 0, scale: 0)), .number(Figure(mantissa: -1, scale: 1)),
+            .number(Figure(mantissa: (1 << 25) - 1, scale: 3)), .number(Figure(mantissa: -(1 << 25) + 1, scale: 15)),
+        ]
+        for v in values {
+            let packed = try #require(SeenTable.pack(v))
+            #expect(SeenTable.unpack(packed) == v)
+        }
+        // Too wide for 32 bits: kept aside, and still found exactly.
+        let wide = MeasuredValue.number(Figure(mantissa: 1 << 40, scale: 2))
+        #expect(SeenTable.pack(wide) == nil)
+        var table = SeenTable()
+        let key = SeenTable.key(slot: 7, region: 360_102, year: 2015)
+        let first = table.insertOrFind(key, value: wide, file: 3, line: 12)
+        #expect(first == nil)
+        let again = table.insertOrFind(key, value: .missing, file: 0, line: 99)
+        let found = try #require(again)
+        #expect(found.value == wide && found.file == 3 && found.line == 12)
+    }
+
+    @Test func keysKeepRegionYearAndIndicatorApart() throws {
+        #expect(Catalog.embedded.indicators.count < 4096)  // the key keeps 12 bits of indicator slot
+        let key = SeenTable.key(slot: 4095, region: 659_004, year: 2100)
+        #expect(SeenTable.regionAndYear(of: key) == (659_004, 2100))
+        var table = SeenTable()
+        var n = 0
+        for slot in [0, 1, 4095] as [Int32] {
+            for region in [100_000, 360_000, 360_102, 659_004] {
+                for year in [1949, 2015, 2100] {
+                    let inserted = table.insertOrFind(SeenTable.key(slot: slot, region: region, year: year), value: .number(Figure(mantissa: Int64(n), scale: 0)), file: n, line: n)
+                    #expect(inserted == nil)
+                    n += 1
+                }
+            }
+        }
+        // 36 distinct keys, each found with its own value, file and line.
+        n = 0
+        for slot in [0, 1, 4095] as [Int32] {
+            for region in [100_000, 360_000, 360_102, 659_004] {
+                for year in [1949, 2015, 2100] {
+                    let lookup = table.insertOrFind(SeenTable.key(slot: slot, region: region, year: year), value: .missing, file: 0, line: 0)
+                    let e = try #require(lookup)
+                    #expect(e.value == .number(Figure(mantissa: Int64(n), scale: 0)) && e.file == n && e.line == n)
+                    n += 1
+                }
+            }
+        }
+        #expect(table.count == 36)
+        // Through several doublings of the table (1,024 slots at first), nothing is lost.
+        for i in 0..<5000 {
+            let inserted = table.insertOrFind(SeenTable.key(slot: 3, region: 360_000 + i / 100, year: 1950 + i % 100), value: .category(i % 2 == 0), file: 1, line: i)
+            #expect(inserted == nil)
+        }
+        for i in 0..<5000 {
+            let lookup = table.insertOrFind(SeenTable.key(slot: 3, region: 360_000 + i / 100, year: 1950 + i % 100), value: .missing, file: 0, line: 0)
+            #expect(lookup?.line == i && lookup?.value == .category(i % 2 == 0))
+        }
+        #expect(table.count == 5036)
+    }
+}

@@ -12,7 +12,7 @@ import Testing
         let summaries: [FileSummary]
     }
 
-    static func read(_ files: [(String, [UInt8])], parallel: Bool, blockBytes: Int = 4 << 20, chunkSize: Int = 1 << 20) -> Outcome {
+    static func read(_ files: [(String, [UInt8])], parallel: Bool, blockBytes: Int = 2 << 20, chunkSize: Int = 1 << 20) -> Outcome {
         var options = MeasurementReader.Options()
         options.parallel = parallel
         options.parallelBlockBytes = blockBytes

@@ -30,7 +30,7 @@ extension MeasurementReader {
             var kind: Kind
             var index: Int32 = 0
             var key: UInt64 = 0
-            var value: Int64 = 0
+            var value: UInt32 = 0
             var line: Int32 = 0
             var column: Int32 = 0
         }

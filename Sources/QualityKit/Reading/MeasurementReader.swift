@@ -17,7 +17,7 @@ public final class MeasurementReader {
         /// off only in tests that prove it changes nothing.
         var parallel = true
         /// Bytes per stretch handed to the cores; small in tests, to cut often.
-        var parallelBlockBytes = 4 << 20
+        var parallelBlockBytes = 2 << 20
 
         public init(defaultRegion: RegionCode = RegionCode(Region.nationalCode), encoding: TextEncoding? = nil, format: InputFormat = .auto, limits: ReaderLimits = .standard) {
             self.defaultRegion = defaultRegion

@@ -1,7 +1,7 @@
 /// Every (indicator, region, year) read so far, with its value and where it
-/// was: what duplicate detection needs, in one 24-byte slot (one cache line
-/// touch per lookup). Open addressing over a packed 64-bit key; memory grows
-/// with distinct keys, not with the file.
+/// was: what duplicate detection needs, in one 16-byte slot (one cache line
+/// touch per lookup). Open addressing over a packed key; memory grows with
+/// distinct keys, not with the file.
 struct SeenTable {
     struct Entry {
         let value: MeasuredValue
@@ -9,12 +9,16 @@ struct SeenTable {
         let line: Int
     }
 
+    /// The key in the low 41 bits (0: empty), the file's index above it;
+    /// the value packed in the high half of `valueAndLine`, the line in the low half.
     private struct Slot {
-        var key: UInt64 = 0
-        var value: Int64 = 0
-        var line: UInt32 = 0
-        var file: UInt16 = 0
+        var keyAndFile: UInt64 = 0
+        var valueAndLine: UInt64 = 0
     }
+
+    private static let keyBits: UInt64 = (1 << 41) - 1
+    /// A value that does not pack into 32 bits is kept aside under its key.
+    private static let wide: UInt32 = 0b11
 
     private var slots: [Slot]
     private var wideValues: [UInt64: MeasuredValue] = [:]
@@ -24,9 +28,10 @@ struct SeenTable {
         slots = Array(repeating: Slot(), count: 1024)
     }
 
-    /// Packs the key; 0 is reserved for an empty slot.
+    /// Packs the key: 12 bits of indicator slot (the catalog has far fewer
+    /// indicators), 20 of region code (six digits), 8 of year from 1900; never 0.
     static func key(slot: Int32, region: Int, year: Int) -> UInt64 {
-        1 &+ (UInt64(UInt32(bitPattern: slot)) << 36 | UInt64(region & 0xF_FFFF) << 8 | UInt64((year - 1900) & 0xFF))
+        1 &+ (UInt64(UInt32(bitPattern: slot) & 0xFFF) << 28 | UInt64(region & 0xF_FFFF) << 8 | UInt64((year - 1900) & 0xFF))
     }
 
     /// The region code and year a key was packed from.
@@ -43,27 +48,24 @@ struct SeenTable {
         return z ^ (z >> 31)
     }
 
-    /// Number kinds pack mantissa, scale and kind into one word; others go to `wideValues`.
-    static func pack(_ value: MeasuredValue) -> Int64? {
+    /// A value in 32 bits: kind in the low 2, then scale (4 bits) and a 26-bit
+    /// mantissa for numbers; nil when it does not fit (then it is kept aside).
+    static func pack(_ value: MeasuredValue) -> UInt32? {
         switch value {
         case .category(let met): return met ? 0b101 : 0b001
         case .missing: return 0b000
         case .number(let f):
             let n = f.normalized
-            guard n.scale < 16, n.mantissa > -(1 << 56), n.mantissa < (1 << 56) else { return nil }
-            return n.mantissa << 6 | Int64(n.scale) << 2 | 0b10
+            guard n.scale < 16, n.mantissa > -(1 << 25), n.mantissa < (1 << 25) else { return nil }
+            return UInt32(bitPattern: Int32(n.mantissa) << 6) | UInt32(n.scale) << 2 | 0b10
         }
     }
 
-    private func unpack(_ packed: Int64, key: UInt64) -> MeasuredValue {
-        packed & 0b11 == 0b11 ? wideValues[key] ?? .missing : SeenTable.unpack(packed)
-    }
-
-    /// A value that `pack` packed into one word.
-    static func unpack(_ packed: Int64) -> MeasuredValue {
+    /// A value that `pack` packed.
+    static func unpack(_ packed: UInt32) -> MeasuredValue {
         switch packed & 0b11 {
         case 0b01: return .category(packed & 0b100 != 0)
-        case 0b10: return .number(Figure(mantissa: packed >> 6, scale: Int((packed >> 2) & 0xF)))
+        case 0b10: return .number(Figure(mantissa: Int64(Int32(bitPattern: packed) >> 6), scale: Int((packed >> 2) & 0xF)))
         default: return .missing
         }
     }
@@ -75,18 +77,22 @@ struct SeenTable {
         let (index, found) = slots.withUnsafeBufferPointer { table -> (Int, Slot?) in
             let mask = table.count - 1
             var i = Int(truncatingIfNeeded: SeenTable.mix(key)) & mask
-            while table[i].key != 0 {
-                if table[i].key == key { return (i, table[i]) }
+            while table[i].keyAndFile != 0 {
+                if table[i].keyAndFile & SeenTable.keyBits == key { return (i, table[i]) }
                 i = (i + 1) & mask
             }
             return (i, nil)
         }
         if let slot = found {
-            return Entry(value: unpack(slot.value, key: key), file: Int(slot.file), line: Int(slot.line))
+            let packed = UInt32(truncatingIfNeeded: slot.valueAndLine >> 32)
+            let value = packed == SeenTable.wide ? wideValues[key] ?? .missing : SeenTable.unpack(packed)
+            return Entry(value: value, file: Int(slot.keyAndFile >> 41), line: Int(UInt32(truncatingIfNeeded: slot.valueAndLine)))
         }
-        let packed = SeenTable.pack(value)
-        if packed == nil { wideValues[key] = value }
-        slots[index] = Slot(key: key, value: packed ?? 0b11, line: UInt32(clamping: line), file: UInt16(clamping: file))
+        let packed = SeenTable.pack(value) ?? SeenTable.wide
+        if packed == SeenTable.wide { wideValues[key] = value }
+        slots[index] = Slot(
+            keyAndFile: key | UInt64(min(file, (1 << 23) - 1)) << 41,
+            valueAndLine: UInt64(packed) << 32 | UInt64(UInt32(clamping: line)))
         count += 1
         return nil
     }
@@ -96,9 +102,9 @@ struct SeenTable {
         slots = Array(repeating: Slot(), count: old.count * 2)
         slots.withUnsafeMutableBufferPointer { table in
             let mask = table.count - 1
-            for slot in old where slot.key != 0 {
-                var i = Int(truncatingIfNeeded: SeenTable.mix(slot.key)) & mask
-                while table[i].key != 0 { i = (i + 1) & mask }
+            for slot in old where slot.keyAndFile != 0 {
+                var i = Int(truncatingIfNeeded: SeenTable.mix(slot.keyAndFile & SeenTable.keyBits)) & mask
+                while table[i].keyAndFile != 0 { i = (i + 1) & mask }
                 table[i] = slot
             }
         }
