@@ -27,9 +27,6 @@ struct JSONWriter {
         counts = Array(repeating: 1, count: depth - 1) + [following ? 1 : 0]
     }
 
-    /// How many elements the innermost open container holds so far.
-    var elementCount: Int { counts.last ?? 0 }
-
     /// The finished text, with the trailing newline every command prints.
     var text: String {
         String(decoding: bytes, as: UTF8.self) + "\n"
