@@ -43,7 +43,7 @@ enum DiffCommand {
             (oldPath, newPath, oldLabel, newLabel) = (p[0], p[1], p[0], p[1])
         }
         if oldPath == "-", newPath == "-" {
-            throw UsageError(message: "only one of OLD and NEW can be standard input ('-')", command: spec.name)
+            throw UsageError(message: "only one of OLD and NEW can be standard input ('-'); save the other edition to a file and name it", command: spec.name)
         }
         // The two editions are read at once, one on each core; their problems are told in order.
         let paths = [oldPath, newPath]

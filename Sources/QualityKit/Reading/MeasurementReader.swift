@@ -45,7 +45,6 @@ public final class MeasurementReader {
     private var indicatorCache: [String: String?] = [:]
     private var regionCache: [String: Catalog.RegionResolution] = [:]
     var currentFile = ""
-    var currentFilePath: String { currentFile }
     // Caches for the byte-level path (see MeasurementReader+FastPath.swift).
     let indicatorInfos = ByteInterner<IndicatorInfo?>()
     let regionCodes = ByteInterner<RegionCode?>()
@@ -604,8 +603,8 @@ public final class MeasurementReader {
     /// One value of a row that passed every check but the duplicate check.
     struct Candidate: Sendable {
         let indicator: String
-        /// This reader's slot for the indicator, when known.
-        var slot: Int32?
+        /// The indicator's slot (see `slot(for:)`), when already looked up.
+        let slot: Int32?
         let region: RegionCode
         let year: Int
         let value: MeasuredValue
