@@ -262,3 +262,53 @@ func brief(_ m: QualityKit.Measurement) -> String {
         #expect(table.count == 5036)
     }
 }
+
+@Suite struct KeyPresenceTests {
+    @Test func eachKeyIsNewOnceInsideAndOutsideTheYearMask() {
+        var presence = KeyPresence()
+        func insert(_ slot: Int32, _ region: Int, _ year: Int) -> Bool { presence.insert(SeenTable.key(slot: slot, region: region, year: year)) }
+        // Years inside the 64-year mask (from 1990) and outside it (1949, 2100), on pairs at the key's edges.
+        let years = [1949, 1989, 1990, 2015, 2053, 2054, 2100]
+        let pairs = [0, 1, 4095].flatMap { slot in [100_000, 360_102, 659_004].map { (Int32(slot), $0) } }
+        for (slot, region) in pairs {
+            for year in years { #expect(insert(slot, region, year), "\(slot) \(region) \(year)") }
+        }
+        for (slot, region) in pairs.reversed() {
+            for year in years.reversed() { #expect(!insert(slot, region, year), "\(slot) \(region) \(year)") }
+        }
+        #expect(presence.pairs == 9)
+    }
+
+    @Test func nothingIsLostThroughGrowth() {
+        var presence = KeyPresence()
+        func insert(_ i: Int, _ year: Int) -> Bool { presence.insert(SeenTable.key(slot: Int32(i % 60), region: 110_000 + i / 60, year: year)) }
+        // 20,000 pairs (the table starts at 1,024 slots), each with years in and out of the mask.
+        func laterYear(_ i: Int) -> Int { i % 2 == 0 ? 1990 + i % 7 : 1950 + i % 7 }
+        for i in 0..<20_000 { #expect(insert(i, 2011 + i % 15)) }
+        for i in 0..<20_000 { #expect(insert(i, laterYear(i))) }
+        for i in stride(from: 19_999, through: 0, by: -1) {
+            #expect(!insert(i, 2011 + i % 15))
+            #expect(!insert(i, laterYear(i)))
+        }
+        #expect(presence.pairs == 20_000)
+    }
+
+    /// The second reading looks for where a repeated key was first given; a file
+    /// that changed in between is said to have changed, never given a wrong line.
+    @Test func aFileChangedBeforeTheSecondReadingIsNamed() {
+        var options = MeasurementReader.Options()
+        options.duplicateSearch = .twoPass
+        let reader = MeasurementReader(catalog: .embedded, options: options)
+        let first = "indicator,region,year,value,source\n森林覆盖率,jiangxi,2015,63.1,统计局\n森林覆盖率,jiangxi,2015,63.2,统计局\n"
+        reader.read(path: "a.csv", from: MemoryChunkReader(first))
+        #expect(reader.diagnostics.isEmpty)
+        #expect(reader.files.map(\.rowsRead) == [2])
+        reader.resolveDuplicates { _ in MemoryChunkReader("indicator,region,year,value,source\n森林覆盖率,jiangxi,2016,63.1,统计局\n") }
+        #expect(reader.diagnostics.map(\.formatted) == [
+            "a.csv:3:20: error: [Q301] '森林覆盖率', jiangxi, 2015 is given again, but a second reading did not find where it was first given: the file changed while it was checked"
+        ])
+        #expect(reader.files.map(\.rowsRead) == [1])
+        #expect(reader.files.map(\.rowsRejected) == [1])
+        #expect(reader.errorCount == 1)
+    }
+}

@@ -3,33 +3,44 @@ import Testing
 
 @testable import QualityKit
 
-/// Checking a table on both cores (what `check` does) must change nothing: every
-/// diagnostic with its line and column, every summary count. Tiny stretches cut
-/// files everywhere, inside quoted line breaks and CRLFs included.
+/// Checking a table on both cores, and finding duplicates in two passes (what
+/// `check` does), must change nothing: every diagnostic with its line and
+/// column, every summary count. Tiny stretches cut files everywhere, inside
+/// quoted line breaks and CRLFs included.
 @Suite struct ParallelReadingTests {
     struct Outcome: Equatable {
         let diagnostics: [String]
         let summaries: [FileSummary]
     }
 
-    static func read(_ files: [(String, [UInt8])], parallel: Bool, blockBytes: Int = 2 << 20, chunkSize: Int = 1 << 20) -> Outcome {
+    static func read(
+        _ files: [(String, [UInt8])], parallel: Bool, blockBytes: Int = 2 << 20, chunkSize: Int = 1 << 20,
+        duplicateSearch: MeasurementReader.DuplicateSearch = .exact
+    ) -> Outcome {
         var options = MeasurementReader.Options()
         options.parallel = parallel
         options.parallelBlockBytes = blockBytes
+        options.duplicateSearch = duplicateSearch
         let reader = MeasurementReader(catalog: .embedded, options: options)
         for (path, bytes) in files {
             reader.read(path: path, from: MemoryChunkReader(bytes, chunkSize: chunkSize))
         }
+        reader.resolveDuplicates { MemoryChunkReader(files[$0].1, chunkSize: chunkSize) }
         return Outcome(diagnostics: reader.diagnostics.map(\.formatted), summaries: reader.files)
     }
 
+    /// Serial with every key kept is the reference; both cores and the two-pass duplicate search must match it.
     static func expectSame(_ files: [(String, [UInt8])], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         let serial = read(files, parallel: false)
         for (blockBytes, chunkSize) in [(2, 3), (7, 1), (64, 5), (300, 1 << 20), (4096, 17)] {
-            let parallel = read(files, parallel: true, blockBytes: blockBytes, chunkSize: chunkSize)
-            #expect(parallel.diagnostics == serial.diagnostics, "block \(blockBytes), chunk \(chunkSize)", sourceLocation: sourceLocation)
-            #expect(parallel.summaries == serial.summaries, "block \(blockBytes), chunk \(chunkSize)", sourceLocation: sourceLocation)
+            for search in [MeasurementReader.DuplicateSearch.exact, .twoPass] {
+                let parallel = read(files, parallel: true, blockBytes: blockBytes, chunkSize: chunkSize, duplicateSearch: search)
+                #expect(parallel.diagnostics == serial.diagnostics, "block \(blockBytes), chunk \(chunkSize), \(search)", sourceLocation: sourceLocation)
+                #expect(parallel.summaries == serial.summaries, "block \(blockBytes), chunk \(chunkSize), \(search)", sourceLocation: sourceLocation)
+            }
         }
+        let twoPass = read(files, parallel: false, duplicateSearch: .twoPass)
+        #expect(twoPass == serial, "serial, two-pass", sourceLocation: sourceLocation)
     }
 
     @Test func everyFixtureReadsTheSame() throws {

@@ -70,7 +70,10 @@ struct ReadingOptions {
     /// Reads every file through one reader (so duplicates are found across files),
     /// handing each measurement to `sink`; true when a file could not be read at all.
     static func read(_ paths: [String], options: ReadingOptions, context: CLIContext, catalog: Catalog, sink: ((Measurement) -> Void)?) -> (MeasurementReader, Bool) {
-        let reader = MeasurementReader(catalog: catalog, options: options.reader)
+        var readerOptions = options.reader
+        // Without a sink nothing waits on a row's verdict, so duplicates can be settled at the end.
+        if sink == nil, paths.allSatisfy(context.canReopen) { readerOptions.duplicateSearch = .twoPass }
+        let reader = MeasurementReader(catalog: catalog, options: readerOptions)
         var unreadable = false
         for path in paths {
             do {
@@ -82,6 +85,7 @@ struct ReadingOptions {
                 reader.noteUnreadable(path)
             }
         }
+        reader.resolveDuplicates { try context.open(paths[$0]) }
         return (reader, unreadable)
     }
 

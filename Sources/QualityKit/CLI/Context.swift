@@ -12,6 +12,8 @@ public struct CLIContext: Sendable {
     public var write: @Sendable (Stream, String) -> Void
     /// Opens a file (or `-` for standard input) as a chunk stream.
     public var open: @Sendable (String) throws -> ChunkReader
+    /// True when `open` can open the path again and get the same bytes (a regular file).
+    public var canReopen: @Sendable (String) -> Bool
     /// Writes a whole file (for `--output` and the GitHub step summary).
     public var writeFile: @Sendable (String, String, Bool) throws -> Void
     /// Writes a file's bytes exactly (for `convert` in another encoding).
@@ -23,6 +25,7 @@ public struct CLIContext: Sendable {
         stderrIsTerminal: Bool = false,
         write: @escaping @Sendable (Stream, String) -> Void,
         open: @escaping @Sendable (String) throws -> ChunkReader = { try FileChunkReader(path: $0) },
+        canReopen: @escaping @Sendable (String) -> Bool = FileChunkReader.isRegularFile,
         writeFile: @escaping @Sendable (String, String, Bool) throws -> Void = CLIContext.writeToDisk,
         writeBytes: @escaping @Sendable (String, [UInt8]) throws -> Void = { try Data($1).write(to: URL(fileURLWithPath: $0)) }
     ) {
@@ -31,6 +34,7 @@ public struct CLIContext: Sendable {
         self.stderrIsTerminal = stderrIsTerminal
         self.write = write
         self.open = open
+        self.canReopen = canReopen
         self.writeFile = writeFile
         self.writeBytes = writeBytes
     }

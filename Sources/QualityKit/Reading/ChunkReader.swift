@@ -49,6 +49,12 @@ public final class FileChunkReader: ChunkReader {
         if ownsDescriptor { close(fd) }
     }
 
+    /// True for a regular file, which can be read again from the start (not standard input, a pipe or a device).
+    public static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return path != "-" && stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
     public func nextChunk() throws -> [UInt8]? {
         if finished { return nil }
         var buffer = [UInt8](repeating: 0, count: chunkSize)

@@ -190,7 +190,7 @@ extension MeasurementReader {
             case .packedRow:
                 let values = d.steps[i..<(i + Int(step.index))]
                 i += values.count
-                let errorsBefore = errorCount
+                let start = rowStart
                 var taken = 0
                 var missing = 0
                 for v in values {
@@ -202,13 +202,7 @@ extension MeasurementReader {
                     taken += 1
                     if value.isMissing { missing += 1 }
                 }
-                if errorCount > errorsBefore {
-                    summary.rowsRejected += 1
-                } else {
-                    summary.rowsRead += 1
-                    summary.values += taken
-                    summary.missingValues += missing
-                }
+                _ = settleRow(start, taken: taken, missing: missing, &summary)
             case .value:
                 break  // taken with its row
             }

@@ -18,6 +18,7 @@ public final class MeasurementReader {
         var parallel = true
         /// Bytes per stretch handed to the cores; small in tests, to cut often.
         var parallelBlockBytes = 2 << 20
+        public var duplicateSearch = DuplicateSearch.exact
 
         public init(defaultRegion: RegionCode = RegionCode(Region.nationalCode), encoding: TextEncoding? = nil, format: InputFormat = .auto, limits: ReaderLimits = .standard) {
             self.defaultRegion = defaultRegion
@@ -26,6 +27,13 @@ public final class MeasurementReader {
             self.limits = limits
         }
     }
+
+    /// How repeated keys are found. `exact` keeps every key's value and line:
+    /// one pass, any input. `twoPass` keeps a bit per key and, only when a key
+    /// comes again, reads the files a second time for where it was first given
+    /// (`resolveDuplicates`): for `check` on files it can open again, in a
+    /// fraction of the memory. Both give the same diagnostics and counts.
+    public enum DuplicateSearch: Sendable { case exact, twoPass }
 
     enum Role: Equatable, Sendable {
         case indicator, region, regionName, year, value, unit, source, note
@@ -41,6 +49,13 @@ public final class MeasurementReader {
     public private(set) var files: [FileSummary] = []
 
     private var seen = SeenTable()
+    private var presence: KeyPresence?
+    /// With `twoPass`: every repeat of a key, until `resolveDuplicates`.
+    private var repeats: [Repeat] = []
+    private var rowsWithRepeats: [RowWithRepeats] = []
+    /// On the second reading: the keys to find, and where each was first given.
+    private var wanted: Set<UInt64>?
+    private var firstSightings: [UInt64: Sighting] = [:]
     private var indicatorSlots: [String: Int32] = [:]
     private var indicatorCache: [String: String?] = [:]
     private var regionCache: [String: Catalog.RegionResolution] = [:]
@@ -62,6 +77,7 @@ public final class MeasurementReader {
         self.catalog = catalog
         self.options = options
         for (i, indicator) in catalog.indicators.enumerated() { indicatorSlots[indicator.id] = Int32(i) }
+        if options.duplicateSearch == .twoPass { presence = KeyPresence() }
     }
 
     /// Reads one file (or `-`) and hands every usable measurement to `sink`.
@@ -629,7 +645,7 @@ public final class MeasurementReader {
             deferred!.add(row)
             return
         }
-        let errorsBefore = errorCount
+        let start = rowStart
         var taken = 0
         var missing = 0
         var pending: [Measurement] = []
@@ -644,14 +660,33 @@ public final class MeasurementReader {
                         source: row.source, note: row.note, file: currentFile, line: row.line))
             }
         }
-        if errorCount > errorsBefore {
+        if settleRow(start, taken: taken, missing: missing, &summary), let sink { pending.forEach(sink) }
+    }
+
+    /// Where the account stood when a row's values went to the duplicate check.
+    struct RowStart {
+        let errors: Int
+        let repeats: Int
+    }
+
+    var rowStart: RowStart { RowStart(errors: errorCount, repeats: repeats.count) }
+
+    /// A row's account once its values went through the duplicate check: a
+    /// conflicting duplicate rejects it whole; true when it is taken. A repeat
+    /// found by `twoPass` is judged only at the end, so its row counts as read
+    /// until `resolveDuplicates` says otherwise.
+    func settleRow(_ start: RowStart, taken: Int, missing: Int, _ summary: inout FileSummary) -> Bool {
+        if errorCount > start.errors {
             summary.rowsRejected += 1
-            return
+            return false
         }
         summary.rowsRead += 1
         summary.values += taken
         summary.missingValues += missing
-        if let sink { pending.forEach(sink) }
+        if repeats.count > start.repeats {
+            rowsWithRepeats.append(RowWithRepeats(file: Int(currentFileIndex), repeats: start.repeats..<repeats.count, taken: taken, missing: missing))
+        }
+        return true
     }
 
     /// A small number per indicator id, for packing duplicate keys: its place
@@ -669,16 +704,103 @@ public final class MeasurementReader {
     }
 
     func checkDuplicate(key: UInt64, _ value: MeasuredValue, _ position: TextPosition, name: String) -> Bool {
+        if let wanted {
+            if wanted.contains(key), firstSightings[key] == nil {
+                firstSightings[key] = Sighting(file: Int(currentFileIndex), line: position.line, value: value)
+            }
+            return true
+        }
+        if presence != nil {
+            if presence!.insert(key) { return true }
+            repeats.append(Repeat(key: key, value: value, file: Int(currentFileIndex), position: position, name: name, diagnosticIndex: diagnostics.count))
+            return false
+        }
         guard let previous = seen.insertOrFind(key, value: value, file: Int(currentFileIndex), line: position.line) else { return true }
-        let there = previous.file == Int(currentFileIndex) ? "line \(previous.line)" : "\(files[previous.file].path):\(previous.line)"
+        let d = duplicateDiagnostic(key: key, value, at(position), name: name, file: Int(currentFileIndex), first: Sighting(file: previous.file, line: previous.line, value: previous.value))
+        report(d.severity, d.code, d.location, d.message)
+        return false
+    }
+
+    /// Where a key was first given.
+    struct Sighting {
+        let file: Int
+        let line: Int
+        let value: MeasuredValue
+    }
+
+    /// A key given again, found by `twoPass`, to be judged once its first sighting is known.
+    private struct Repeat {
+        let key: UInt64
+        let value: MeasuredValue
+        let file: Int
+        let position: TextPosition
+        let name: String
+        /// Where its diagnostic goes among the others.
+        let diagnosticIndex: Int
+    }
+
+    private struct RowWithRepeats {
+        let file: Int
+        let repeats: Range<Int>
+        let taken: Int
+        let missing: Int
+    }
+
+    /// The one message for a key given twice: a warning when the value repeats, an error when it conflicts.
+    private func duplicateDiagnostic(key: UInt64, _ value: MeasuredValue, _ location: SourceLocation, name: String, file: Int, first: Sighting?) -> Diagnostic {
         let (region, year) = SeenTable.regionAndYear(of: key)
         let label = "\(quoted(name)), \(regionLabel(RegionCode(region))), \(year)"
-        if previous.value == value {
-            report(.warning, .exactDuplicate, at(position), "\(label) is given again with the same value, first at \(there)")
-        } else {
-            report(.error, .conflictingDuplicate, at(position), "\(label) is \(value.text(.en)) here but \(previous.value.text(.en)) at \(there)")
+        guard let first else {
+            return Diagnostic(.error, .conflictingDuplicate, at: location, "\(label) is given again, but a second reading did not find where it was first given: the file changed while it was checked")
         }
-        return false
+        let there = first.file == file ? "line \(first.line)" : "\(files[first.file].path):\(first.line)"
+        if first.value == value {
+            return Diagnostic(.warning, .exactDuplicate, at: location, "\(label) is given again with the same value, first at \(there)")
+        }
+        return Diagnostic(.error, .conflictingDuplicate, at: location, "\(label) is \(value.text(.en)) here but \(first.value.text(.en)) at \(there)")
+    }
+
+    /// With `twoPass`, after the last file: reads the files again (`reopen`
+    /// opens the i-th one read) to find where each repeated key was first
+    /// given, then puts each repeat's diagnostic in its place and corrects the
+    /// account of rows with a conflicting one, so the result is that of one
+    /// `exact` pass. Nothing is read again when no key repeated.
+    public func resolveDuplicates(reopen: (Int) throws -> ChunkReader) {
+        guard !repeats.isEmpty else { return }
+        var locatorOptions = options
+        locatorOptions.duplicateSearch = .exact
+        let locator = MeasurementReader(catalog: catalog, options: locatorOptions)
+        locator.wanted = Set(repeats.map(\.key))
+        for i in 0...repeats.map(\.file).max()! {
+            let path = files[i].path
+            if let raw = try? reopen(i) { locator.read(path: path, from: raw) } else { locator.noteUnreadable(path) }
+        }
+        var found: [Diagnostic] = []
+        for r in repeats {
+            let d = duplicateDiagnostic(key: r.key, r.value, SourceLocation(file: files[r.file].path, r.position), name: r.name, file: r.file, first: locator.firstSightings[r.key])
+            if d.severity == .error { errorCount += 1 } else { warningCount += 1 }
+            found.append(d)
+        }
+        var merged: [Diagnostic] = []
+        merged.reserveCapacity(diagnostics.count + found.count)
+        var next = 0
+        for (i, d) in diagnostics.enumerated() {
+            while next < repeats.count, repeats[next].diagnosticIndex == i {
+                merged.append(found[next])
+                next += 1
+            }
+            merged.append(d)
+        }
+        merged += found[next...]
+        diagnostics = merged
+        for row in rowsWithRepeats where row.repeats.contains(where: { found[$0].severity == .error }) {
+            files[row.file].rowsRead -= 1
+            files[row.file].rowsRejected += 1
+            files[row.file].values -= row.taken
+            files[row.file].missingValues -= row.missing
+        }
+        repeats = []
+        rowsWithRepeats = []
     }
 
     private func regionLabel(_ code: RegionCode) -> String {

@@ -40,14 +40,6 @@ struct SeenTable {
         return (Int((k >> 8) & 0xF_FFFF), Int(k & 0xFF) + 1900)
     }
 
-    @inline(__always)
-    private static func mix(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
     /// A value in 32 bits: kind in the low 2, then scale (4 bits) and a 26-bit
     /// mantissa for numbers; nil when it does not fit (then it is kept aside).
     static func pack(_ value: MeasuredValue) -> UInt32? {
@@ -76,7 +68,7 @@ struct SeenTable {
         // Find the key or the empty slot where it goes.
         let (index, found) = slots.withUnsafeBufferPointer { table -> (Int, Slot?) in
             let mask = table.count - 1
-            var i = Int(truncatingIfNeeded: SeenTable.mix(key)) & mask
+            var i = OpenAddressing.home(key, mask: mask)
             while table[i].keyAndFile != 0 {
                 if table[i].keyAndFile & SeenTable.keyBits == key { return (i, table[i]) }
                 i = (i + 1) & mask
@@ -98,15 +90,33 @@ struct SeenTable {
     }
 
     private mutating func grow() {
-        let old = slots
-        slots = Array(repeating: Slot(), count: old.count * 2)
-        slots.withUnsafeMutableBufferPointer { table in
+        slots = OpenAddressing.doubled(slots, empty: Slot()) { $0.keyAndFile == 0 ? nil : $0.keyAndFile & SeenTable.keyBits }
+    }
+}
+
+/// Linear probing over a power-of-two table, for `SeenTable` and `KeyPresence`.
+enum OpenAddressing {
+    /// Where a key's probe starts (a 64-bit mixer, so nearby keys spread).
+    @inline(__always)
+    static func home(_ key: UInt64, mask: Int) -> Int {
+        var z = key &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int(truncatingIfNeeded: z ^ (z >> 31)) & mask
+    }
+
+    /// The slots in a table twice the size; `key` is nil for an empty slot.
+    static func doubled<Slot>(_ old: [Slot], empty: Slot, key: (Slot) -> UInt64?) -> [Slot] {
+        var table = Array(repeating: empty, count: old.count * 2)
+        table.withUnsafeMutableBufferPointer { table in
             let mask = table.count - 1
-            for slot in old where slot.keyAndFile != 0 {
-                var i = Int(truncatingIfNeeded: SeenTable.mix(slot.keyAndFile & SeenTable.keyBits)) & mask
-                while table[i].keyAndFile != 0 { i = (i + 1) & mask }
+            for slot in old {
+                guard let k = key(slot) else { continue }
+                var i = home(k, mask: mask)
+                while key(table[i]) != nil { i = (i + 1) & mask }
                 table[i] = slot
             }
         }
+        return table
     }
 }

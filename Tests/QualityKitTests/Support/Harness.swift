@@ -53,6 +53,7 @@ func runQuality(
             let resolved = path.hasPrefix("/") ? path : fixturesURL.appendingPathComponent(path).path
             return try FileChunkReader(path: resolved)
         },
+        canReopen: { path in FileChunkReader.isRegularFile(path.hasPrefix("/") ? path : fixturesURL.appendingPathComponent(path).path) },
         writeFile: { capture.store($0, $1, $2) })
     let status = QualityCLI.run(arguments, context: context)
     return RunResult(status: status, stdout: capture.out, stderr: capture.err)
