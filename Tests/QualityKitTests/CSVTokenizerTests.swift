@@ -182,3 +182,29 @@ func tokenize(_ bytes: [UInt8], chunkSize: Int = 1 << 20, delimiter: UInt8 = UIn
         #expect(detected == .gb18030)
     }
 }
+
+@Suite struct UTF8ValidationTests {
+    /// The validator agrees with the standard library's on every lead byte, with
+    /// the bytes after it at the edges of every range that matters.
+    @Test func agreesWithTheStandardLibrary() {
+        let edges: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xE4, 0xFF]
+        var disagreements: [[UInt8]] = []
+        for lead in 0x80...0xFF {
+            for second in edges {
+                for third in edges {
+                    for fourth in edges {
+                        let bytes: [UInt8] = [0x41, UInt8(lead), second, third, fourth]
+                        let ours = bytes.withUnsafeBufferPointer { firstInvalidUTF8($0) } == nil
+                        let theirs = String(validating: bytes, as: UTF8.self) != nil
+                        if ours != theirs, disagreements.count < 5 { disagreements.append(bytes) }
+                    }
+                }
+            }
+        }
+        #expect(disagreements.isEmpty)
+        // Cut short at the end of the field.
+        for bytes: [UInt8] in [[0xE4], [0xE4, 0xB8], [0xF0, 0x9F, 0x98], [0xC3]] {
+            #expect(bytes.withUnsafeBufferPointer { firstInvalidUTF8($0) } == 0)
+        }
+    }
+}

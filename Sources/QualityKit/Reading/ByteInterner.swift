@@ -11,37 +11,56 @@ final class ByteInterner<Payload> {
     private var keys: [[UInt8]] = []
     private var payloads: [Payload] = []
     private let capacity: Int
+    /// The entry found last: a table gives the same indicator or region many rows in a run.
+    private var last = -1
 
     init(capacity: Int = 100_000) {
         self.capacity = capacity
         slots = Array(repeating: -1, count: 256)
     }
 
+    /// Eight bytes at a time, then mixed: fields are mostly Chinese names of 10 to 40 bytes.
     @inline(__always)
     static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in b {
-            h ^= UInt64(byte)
-            h = h &* 0x0000_0100_0000_01B3
+        var h = UInt64(b.count) &* 0x9E37_79B9_7F4A_7C15
+        guard let base = b.baseAddress else { return h }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= b.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 8
         }
-        return h
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < b.count {
+            tail |= UInt64(b[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        return h ^ (h >> 29)
+    }
+
+    @inline(__always)
+    private func matches(_ e: Int, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        keys[e].withUnsafeBufferPointer { k in
+            k.count == b.count && (b.isEmpty || memcmp(k.baseAddress!, b.baseAddress!, b.count) == 0)
+        }
     }
 
     func find(_ b: UnsafeBufferPointer<UInt8>) -> Payload? {
+        if last >= 0, matches(last, b) { return payloads[last] }
         let h = ByteInterner.hash(b)
-        let slots = self.slots
-        let hashes = self.hashes
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
             let s = slots[i]
             if s < 0 { return nil }
             let e = Int(s)
-            if hashes[e] == h {
-                let same = keys[e].withUnsafeBufferPointer { k in
-                    k.count == b.count && (b.isEmpty || memcmp(k.baseAddress!, b.baseAddress!, b.count) == 0)
-                }
-                if same { return payloads[e] }
+            if hashes[e] == h, matches(e, b) {
+                last = e
+                return payloads[e]
             }
             i = (i + 1) & mask
         }

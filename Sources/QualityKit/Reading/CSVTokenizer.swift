@@ -23,11 +23,11 @@ public struct SyntaxIssue: Sendable, Hashable {
 /// One CSV record: the fields' bytes (valid UTF-8 unless an issue says
 /// otherwise) and the position of every field.
 public struct CSVRecord: Sendable {
-    /// All fields' bytes, back to back.
+    /// The bytes the fields are ranges of: the chunk the tokenizer read them
+    /// from when each field lies whole in it (no copy), else a copy of the fields.
     public var storage: [UInt8] = []
-    /// Where each field ends in `storage`; field i spans `ends[i-1]..<ends[i]`.
-    public var ends: [Int] = []
-    public var positions: [TextPosition] = []
+    /// Where each field is in `storage`, and where it starts in the file.
+    private(set) var spans: [FieldSpan] = []
     /// The line the record starts on.
     public var line = 0
     public var issues: [SyntaxIssue] = []
@@ -36,11 +36,36 @@ public struct CSVRecord: Sendable {
     /// Whether any field was quoted.
     var anyQuoted = false
 
+    // While the tokenizer builds the record, fields are ranges of its chunk
+    // until one is not a single run of it (a doubled quote, a chunk boundary,
+    // a limit); from then on every field is copied into `owned`.
+    private var owned: [UInt8] = []
+    private var copying = false
+    /// The open field's bytes in the chunk, while not copying (`fieldFrom` -1: none yet).
+    private var fieldFrom = -1
+    private var fieldTo = 0
+    /// The open field's start in `owned`, while copying.
+    private var ownedFieldStart = 0
+
     public init() {}
 
-    public var count: Int { ends.count }
+    struct FieldSpan: Sendable {
+        var start: Int
+        var end: Int
+        let position: TextPosition
+    }
 
-    public func range(_ i: Int) -> Range<Int> { (i == 0 ? 0 : ends[i - 1])..<ends[i] }
+    public var count: Int { spans.count }
+
+    public func range(_ i: Int) -> Range<Int> { spans[i].start..<spans[i].end }
+
+    /// Where field `i` starts in the file.
+    public func position(_ i: Int) -> TextPosition { spans[i].position }
+
+    public var positions: [TextPosition] { spans.map(\.position) }
+
+    /// The bytes of all fields together.
+    public var byteCount: Int { spans.reduce(0) { $0 + $1.end - $1.start } }
 
     /// Field `i` as text (a field with undecodable bytes shows them as U+FFFD, and carries an issue).
     public func string(_ i: Int) -> String {
@@ -50,13 +75,82 @@ public struct CSVRecord: Sendable {
     public var fields: [String] { (0..<count).map(string) }
 
     mutating func reset(line: Int) {
-        storage.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        positions.removeAll(keepingCapacity: true)
+        storage = []
+        if !owned.isEmpty { owned.removeAll(keepingCapacity: true) }
+        spans.removeAll(keepingCapacity: true)
         if !issues.isEmpty { issues.removeAll() }
         self.line = line
         isBlank = false
         anyQuoted = false
+        copying = false
+        fieldFrom = -1
+        ownedFieldStart = 0
+    }
+
+    /// Adds `chunk[from..<to]` to the open field.
+    @inline(__always)
+    mutating func take(_ chunk: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) {
+        if !copying {
+            if fieldFrom < 0 {
+                fieldFrom = from
+                fieldTo = to
+                return
+            }
+            if from == fieldTo {
+                fieldTo = to
+                return
+            }
+            copyFields(chunk)
+        }
+        owned.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[from..<to]))
+    }
+
+    /// Copies the fields so far out of `chunk` (before it is replaced, or when a field is not one run of it).
+    mutating func copyFields(_ chunk: UnsafeBufferPointer<UInt8>) {
+        guard !copying else { return }
+        copying = true
+        for k in spans.indices {
+            let range = spans[k].start..<spans[k].end
+            spans[k].start = owned.count
+            owned.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[range]))
+            spans[k].end = owned.count
+        }
+        ownedFieldStart = owned.count
+        if fieldFrom >= 0 { owned.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[fieldFrom..<fieldTo])) }
+        fieldFrom = -1
+    }
+
+    /// Ends the open field: kept as a field, or dropped (past the field limit).
+    /// Returns its bytes when they hold a NUL or (with `validate`) are not valid UTF-8.
+    mutating func closeField(_ chunk: UnsafeBufferPointer<UInt8>, at position: TextPosition, keep: Bool, validate: Bool, hasNUL: Bool) -> [UInt8]? {
+        var bad: [UInt8]?
+        if copying {
+            if keep {
+                owned.withUnsafeBufferPointer { b in
+                    let field = UnsafeBufferPointer(rebasing: b[ownedFieldStart...])
+                    if hasNUL || (validate && firstInvalidUTF8(field) != nil) { bad = Array(field) }
+                }
+                spans.append(FieldSpan(start: ownedFieldStart, end: owned.count, position: position))
+            } else {
+                owned.removeSubrange(ownedFieldStart...)
+            }
+            ownedFieldStart = owned.count
+        } else {
+            if keep {
+                let range = fieldFrom < 0 ? 0..<0 : fieldFrom..<fieldTo
+                let field = UnsafeBufferPointer(rebasing: chunk[range])
+                if hasNUL || (validate && firstInvalidUTF8(field) != nil) { bad = Array(field) }
+                spans.append(FieldSpan(start: range.lowerBound, end: range.upperBound, position: position))
+            }
+            fieldFrom = -1
+        }
+        return bad
+    }
+
+    /// Ends the record; `chunk` is what the fields are ranges of unless they were copied.
+    mutating func finish(chunk: [UInt8]) {
+        storage = copying ? owned : chunk
+        isBlank = !anyQuoted && issues.isEmpty && spans.allSatisfy { $0.start == $0.end }
     }
 }
 
@@ -122,7 +216,6 @@ public final class CSVTokenizer {
     public func next(into record: inout CSVRecord) throws -> Bool {
         record.reset(line: line)
         var state = State.fieldStart
-        var fieldStart = 0
         var fieldPosition = TextPosition(line: line, column: column)
         var recordStarted = false
         var recordBytes = 0
@@ -131,35 +224,32 @@ public final class CSVTokenizer {
         var fieldHigh: UInt8 = 0  // OR of the field's bytes: ≥ 0x80 means non-ASCII
         var fieldHasNUL = false
         let delimiter = self.delimiter
+        let delimiterWord = UInt64(delimiter) &* CSVTokenizer.ones
 
-        func finishField(_ record: inout CSVRecord) {
-            if record.ends.count >= limits.maxFields {
-                if !overLimit {
-                    overLimit = true
-                    record.issues.append(SyntaxIssue(code: .recordTooLarge, message: "record has more than \(limits.maxFields) fields", position: TextPosition(line: record.line, column: 1)))
-                }
-                record.storage.removeSubrange(fieldStart...)
-            } else {
-                if fieldHasNUL || (fieldHigh >= 0x80 && !isValidUTF8(record.storage, from: fieldStart)) {
-                    record.issues.append(SyntaxIssue(code: .undecodable, message: undecodableMessage(Array(record.storage[fieldStart...])), position: fieldPosition))
-                }
-                record.ends.append(record.storage.count)
-                record.positions.append(fieldPosition)
+        func finishField(_ record: inout CSVRecord, _ buf: UnsafeBufferPointer<UInt8>) {
+            let keep = record.count < limits.maxFields
+            if !keep, !overLimit {
+                overLimit = true
+                record.issues.append(SyntaxIssue(code: .recordTooLarge, message: "record has more than \(limits.maxFields) fields", position: TextPosition(line: record.line, column: 1)))
             }
-            fieldStart = record.storage.count
+            if let bad = record.closeField(buf, at: fieldPosition, keep: keep, validate: fieldHigh >= 0x80, hasNUL: fieldHasNUL) {
+                record.issues.append(SyntaxIssue(code: .undecodable, message: undecodableMessage(bad), position: fieldPosition))
+            }
             fieldQuoted = false
             fieldHigh = 0
             fieldHasNUL = false
         }
 
         func finishRecord(_ record: inout CSVRecord) {
-            record.isBlank = !record.anyQuoted && record.storage.isEmpty && record.issues.isEmpty
+            record.finish(chunk: chunk)
         }
 
         while true {
             if index >= chunk.count {
                 if atEnd { break }
                 if let next = try reader.nextChunk() {
+                    // A record under way keeps its fields before the chunk they are in goes.
+                    if recordStarted { chunk.withUnsafeBufferPointer { record.copyFields($0) } }
                     chunk = next
                     index = 0
                     continue
@@ -213,12 +303,12 @@ public final class CSVTokenizer {
                             column += 1
                             recordBytes += 1
                         } else if byte == delimiter {
-                            finishField(&record)
+                            finishField(&record, buf)
                             i += 1
                             column += 1
                             recordBytes += 1
                         } else if byte == CSVTokenizer.lf || byte == CSVTokenizer.cr {
-                            finishField(&record)
+                            finishField(&record, buf)
                             i += 1
                             endLine(byte)
                             finishRecord(&record)
@@ -233,6 +323,13 @@ public final class CSVTokenizer {
                         var high: UInt8 = 0
                         var scalars = 0
                         var nul = false
+                        // Eight plain bytes at a time while no word holds a delimiter or a control byte.
+                        let words = CSVTokenizer.plainWords(buf, from: j, stop: delimiterWord)
+                        if words.count > 0 {
+                            j += words.count
+                            scalars += words.scalars
+                            high = words.high
+                        }
                         while j < n {
                             let b = buf[j]
                             if b == delimiter || b == CSVTokenizer.lf || b == CSVTokenizer.cr { break }
@@ -249,7 +346,7 @@ public final class CSVTokenizer {
                         if j < n {
                             let b = buf[j]
                             i += 1
-                            finishField(&record)
+                            finishField(&record, buf)
                             if b == delimiter {
                                 column += 1
                                 recordBytes += 1
@@ -265,6 +362,12 @@ public final class CSVTokenizer {
                         var j = i
                         var high: UInt8 = 0
                         var nul = false
+                        let words = CSVTokenizer.plainWords(buf, from: j, stop: CSVTokenizer.quoteWord)
+                        if words.count > 0 {
+                            j += words.count
+                            column += words.scalars
+                            high = words.high
+                        }
                         while j < n {
                             let b = buf[j]
                             if b == CSVTokenizer.quote { break }
@@ -303,13 +406,13 @@ public final class CSVTokenizer {
                             column += 1
                             state = .quoted
                         } else if byte == delimiter {
-                            finishField(&record)
+                            finishField(&record, buf)
                             i += 1
                             column += 1
                             recordBytes += 1
                             state = .fieldStart
                         } else if byte == CSVTokenizer.lf || byte == CSVTokenizer.cr {
-                            finishField(&record)
+                            finishField(&record, buf)
                             i += 1
                             endLine(byte)
                             finishRecord(&record)
@@ -321,11 +424,11 @@ public final class CSVTokenizer {
                         }
                     case .afterQuoteGarbage:
                         if byte == delimiter {
-                            finishField(&record)
+                            finishField(&record, buf)
                             column += 1
                             state = .fieldStart
                         } else if byte == CSVTokenizer.lf || byte == CSVTokenizer.cr {
-                            finishField(&record)
+                            finishField(&record, buf)
                             i += 1
                             endLine(byte)
                             finishRecord(&record)
@@ -348,12 +451,42 @@ public final class CSVTokenizer {
             endedInsideQuotes = true
             record.issues.append(SyntaxIssue(code: .unterminatedQuote, message: "quoted field is never closed; the quote opened here runs to the end of the file", position: fieldPosition))
         }
-        if state != .fieldStart || !record.ends.isEmpty || fieldQuoted {
+        if state != .fieldStart || record.count > 0 || fieldQuoted {
             if state == .fieldStart { fieldPosition = TextPosition(line: line, column: column) }
-            finishField(&record)
+            chunk.withUnsafeBufferPointer { finishField(&record, $0) }
         }
         finishRecord(&record)
         return true
+    }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+    private static let quoteWord = UInt64(quote) &* ones
+
+    /// The run of whole 8-byte words from `from` that hold no byte of `stop`
+    /// (a byte repeated in every lane) and no control byte (line ends, NUL, tab):
+    /// its length, its scalars (bytes that are not UTF-8 continuations) and
+    /// 0x80 if any byte is not ASCII. The byte loop takes everything after it.
+    @inline(__always)
+    static func plainWords(_ buf: UnsafeBufferPointer<UInt8>, from: Int, stop: UInt64) -> (count: Int, scalars: Int, high: UInt8) {
+        guard let base = buf.baseAddress else { return (0, 0, 0) }
+        let raw = UnsafeRawPointer(base)
+        var j = from
+        var continuations = 0
+        var any: UInt64 = 0
+        while j + 8 <= buf.count {
+            let w = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+            // A lane below 0x20, or equal to the stop byte (zero after xor), sets its high bit here.
+            let x = w ^ stop
+            let control = (w &- 0x2020_2020_2020_2020) & ~w & highBits
+            let stopped = (x &- ones) & ~x & highBits
+            if control | stopped != 0 { break }
+            any |= w
+            continuations += (w & ~(w << 1) & highBits).nonzeroBitCount
+            j += 8
+        }
+        let count = j - from
+        return (count, count - continuations, any & highBits != 0 ? 0x80 : 0)
     }
 
     /// The input ended inside a quoted field. When the input is a stretch cut
@@ -388,9 +521,11 @@ public final class CSVTokenizer {
                 overLimit = true
                 record.issues.append(SyntaxIssue(code: .recordTooLarge, message: "record is longer than \(limits.maxRecordBytes) bytes", position: TextPosition(line: record.line, column: 1)))
             }
+            // Nothing more is kept: the fields so far are copied, so the rest of this chunk is not taken with them.
+            record.copyFields(buf)
             return
         }
-        record.storage.append(contentsOf: UnsafeBufferPointer(rebasing: buf[from..<to]))
+        record.take(buf, from, to)
     }
 
     private func endLine(_ byte: UInt8) {
@@ -430,6 +565,15 @@ func firstInvalidUTF8(_ b: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int? {
         if c < 0x80 {
             i += 1
             continue
+        }
+        // Most of what is not ASCII here is Chinese: three bytes, lead E1–EC or EE–EF.
+        if c & 0xF0 == 0xE0, i + 2 < n {
+            let c1 = b[i + 1]
+            if c1 & 0xC0 == 0x80, b[i + 2] & 0xC0 == 0x80, c != 0xE0 || c1 >= 0xA0, c != 0xED || c1 <= 0x9F {
+                i += 3
+                continue
+            }
+            return i
         }
         var need = 0
         var lo: UInt8 = 0x80

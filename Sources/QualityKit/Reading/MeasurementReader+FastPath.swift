@@ -28,8 +28,9 @@ extension MeasurementReader {
         }
     }
 
-    /// What an indicator spelling resolves to, cached per distinct bytes.
-    struct IndicatorInfo {
+    /// What an indicator spelling resolves to, cached per distinct bytes (a
+    /// class: a lookup per row hands out one reference, not three strings).
+    final class IndicatorInfo {
         let id: String
         let slot: Int32
         let spelling: String
@@ -38,6 +39,16 @@ extension MeasurementReader {
         let unit: String
         let categorical: Bool
         let range: ClosedRange<Double>?
+
+        init(id: String, slot: Int32, spelling: String, spellingIndex: Int32, unit: String, categorical: Bool, range: ClosedRange<Double>?) {
+            self.id = id
+            self.slot = slot
+            self.spelling = spelling
+            self.spellingIndex = spellingIndex
+            self.unit = unit
+            self.categorical = categorical
+            self.range = range
+        }
     }
 
     func fastAccept(_ record: CSVRecord, _ c: Columns, wide: Bool, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) -> Bool {
@@ -65,11 +76,11 @@ extension MeasurementReader {
             if wide {
                 for (column, year) in c.years {
                     guard let v = plainValue(field(column), info) else { return false }
-                    values.append((year, v, record.positions[column]))
+                    values.append((year, v, record.position(column)))
                 }
             } else {
                 guard c.year >= 0, c.value >= 0, let year = plainYear(field(c.year)), let v = plainValue(field(c.value), info) else { return false }
-                values.append((year, v, record.positions[c.value]))
+                values.append((year, v, record.position(c.value)))
             }
 
             // On a worker, the row goes to the owner as plain words.

@@ -237,7 +237,7 @@ public final class MeasurementReader {
             return
         }
         if record.count != layout.headerCount {
-            let position = record.count > layout.headerCount ? record.positions[layout.headerCount] : TextPosition(line: record.line, column: 1)
+            let position = record.count > layout.headerCount ? record.position(layout.headerCount) : TextPosition(line: record.line, column: 1)
             report(.error, .fieldCount, at(position), "row has \(record.count) fields; the header has \(layout.headerCount)")
             summary.rowsRejected += 1
             return
@@ -245,7 +245,7 @@ public final class MeasurementReader {
         if options.fastPath, fastAccept(record, layout.columns, wide: layout.wide, &summary, sink) { return }
         var row = RowCells()
         for (i, role) in layout.roles.enumerated() {
-            row.assign(role, Cell(text: record.string(i), position: record.positions[i]))
+            row.assign(role, Cell(text: record.string(i), position: record.position(i)))
         }
         row.line = record.line
         if layout.wide { row.wide = true }
@@ -274,7 +274,7 @@ public final class MeasurementReader {
         var firstColumn: [String: Int] = [:]
         var ok = true
         for (i, header) in record.fields.enumerated() {
-            let position = record.positions[i]
+            let position = record.position(i)
             guard var role = MeasurementReader.role(forHeader: header) else {
                 if !header.trimmingCharacters(in: .whitespaces).isEmpty {
                     report(.warning, .unusedColumn, at(position), "column \(quoted(header)) is not read; known columns are indicator, region, year, value, unit, source, note (or 指标, 地区, 年份, 数值, 单位, 来源, 备注) and year columns such as 2015")
@@ -324,7 +324,7 @@ public final class MeasurementReader {
             if !yearColumns.isEmpty {
                 for (i, role) in roles.enumerated() {
                     if case .yearColumn = role {
-                        report(.warning, .unusedColumn, at(record.positions[i]), "column \(quoted(record.fields[i])) is not read: a long table takes its years from the year column")
+                        report(.warning, .unusedColumn, at(record.position(i)), "column \(quoted(record.fields[i])) is not read: a long table takes its years from the year column")
                         roles[i] = .unused
                     }
                 }
