@@ -72,25 +72,25 @@ extension MeasurementReader {
             let regionName = c.regionName >= 0 ? internedText(field(c.regionName), in: noteTexts) ?? "" : ""
 
             // Every value is parsed and checked before anything is recorded.
-            var values: [(year: Int, value: MeasuredValue, position: TextPosition)] = []
+            rowValues.removeAll(keepingCapacity: true)
             if wide {
                 for (column, year) in c.years {
                     guard let v = plainValue(field(column), info) else { return false }
-                    values.append((year, v, record.position(column)))
+                    rowValues.append((year, v, record.position(column)))
                 }
             } else {
                 guard c.year >= 0, c.value >= 0, let year = plainYear(field(c.year)), let v = plainValue(field(c.value), info) else { return false }
-                values.append((year, v, record.position(c.value)))
+                rowValues.append((year, v, record.position(c.value)))
             }
 
             // On a worker, the row goes to the owner as plain words.
             if deferred != nil,
-                deferred!.addPacked(values, slot: info.slot, region: region.code, name: info.spellingIndex)
+                deferred!.addPacked(rowValues, slot: info.slot, region: region.code, name: info.spellingIndex)
             {
                 return true
             }
             var row = RowValues(regionName: regionName, unit: info.unit, source: source, note: note, line: record.line)
-            for (year, value, position) in values {
+            for (year, value, position) in rowValues {
                 row.candidates.append(Candidate(indicator: info.id, slot: info.slot, region: region, year: year, value: value, position: position, name: info.spelling))
             }
             finishRow(row, &summary, sink)

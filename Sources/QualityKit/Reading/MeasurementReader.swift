@@ -66,6 +66,8 @@ public final class MeasurementReader {
     let unitSpellings = ByteInterner<String?>()
     let sourceTexts = ByteInterner<String>()
     let noteTexts = ByteInterner<String>()
+    /// The byte-level path's values of the row at hand (kept to spare an allocation per row).
+    var rowValues: [(year: Int, value: MeasuredValue, position: TextPosition)] = []
     /// Every indicator spelling the byte-level path has met, in order.
     var spellings: [String] = []
     /// On a worker: diagnostics and finished rows, in order, for the owning reader to replay.
