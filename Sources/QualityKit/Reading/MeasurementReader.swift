@@ -33,6 +33,8 @@ public final class MeasurementReader {
     /// comes again, reads the files a second time for where it was first given
     /// (`resolveDuplicates`): for `check` on files it can open again, in a
     /// fraction of the memory. Both give the same diagnostics and counts.
+    /// `twoPass` is for reading without a sink: a sink would be handed a row
+    /// before its repeat is judged.
     public enum DuplicateSearch: Sendable { case exact, twoPass }
 
     enum Role: Equatable, Sendable {
