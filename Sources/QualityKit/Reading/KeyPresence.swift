@@ -28,10 +28,10 @@ struct KeyPresence {
 
     /// Records `key` (from `SeenTable.key`); false when it was there already.
     mutating func insert(_ key: UInt64) -> Bool {
-        let k = key &- 1
-        let year = Int(k & 0xFF) + 1900 - KeyPresence.firstYear
+        let year = SeenTable.regionAndYear(of: key).year - KeyPresence.firstYear
         guard year >= 0, year < 64 else { return otherYears.insert(key).inserted }
-        let pair = (k >> 8) &+ 1
+        // The key without its 8 year bits (see `SeenTable.key`), plus one so that 0 stays empty.
+        let pair = ((key &- 1) >> 8) &+ 1
         let bit: UInt64 = 1 << UInt64(year)
         if pair != lastPair {
             if (pairs + 1) * 4 > slots.count * 3 { grow() }
