@@ -91,9 +91,9 @@ struct ReadingOptions {
 
     /// Reads every file into one measurement set.
     static func load(_ paths: [String], options: ReadingOptions, context: CLIContext, catalog: Catalog) -> (MeasurementSet, MeasurementReader, Bool) {
-        var measurements: [Measurement] = []
-        let (reader, unreadable) = read(paths, options: options, context: context, catalog: catalog, sink: { measurements.append($0) })
-        return (MeasurementSet(measurements), reader, unreadable)
+        var builder = MeasurementSet.Builder()
+        let (reader, unreadable) = read(paths, options: options, context: context, catalog: catalog, sink: { builder.add($0) })
+        return (builder.build(), reader, unreadable)
     }
 }
 

@@ -129,11 +129,11 @@ struct DataLoading {
     static func load(files: [String], options: ReadingOptions, context: CLIContext, catalog: Catalog) -> DataLoading {
         if files.isEmpty {
             let reader = MeasurementReader(catalog: catalog, options: options.reader)
-            var all: [Measurement] = []
+            var builder = MeasurementSet.Builder()
             for file in EmbeddedData.files where file.path.hasPrefix("measurements/") {
-                reader.read(path: "Data/" + file.path, from: MemoryChunkReader(file.contents)) { all.append($0) }
+                reader.read(path: "Data/" + file.path, from: MemoryChunkReader(file.contents)) { builder.add($0) }
             }
-            return DataLoading(measurements: MeasurementSet(all), reader: reader, unreadable: false, files: [])
+            return DataLoading(measurements: builder.build(), reader: reader, unreadable: false, files: [])
         }
         let (set, reader, unreadable) = ReadingOptions.load(files, options: options, context: context, catalog: catalog)
         return DataLoading(measurements: set, reader: reader, unreadable: unreadable, files: files)

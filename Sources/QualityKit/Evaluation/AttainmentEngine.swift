@@ -16,24 +16,44 @@ public struct AttainmentEngine: Sendable {
     /// Overrides the tolerance of every 左右 target.
     public let tolerance: Figure?
 
+    /// What judging needs from the catalog, worked out once here rather than
+    /// for every region and target: each province's targets in judging order,
+    /// each target's national counterpart, each series' context measures.
+    private let entriesByProvince: [Int: [(target: Target, scope: Scope)]]
+    private let counterparts: [String: (target: Target, counterpart: Target?)]
+    private let contextMeasures: [String: [Indicator]]
+
     public init(catalog: Catalog, measurements: MeasurementSet, asOf: Int? = nil, tolerance: Figure? = nil) {
         self.catalog = catalog
         self.measurements = measurements
         self.asOf = asOf ?? measurements.latestYear
         self.tolerance = tolerance
+        let order: [Scope] = [.own, .adopted, .benchmark]
+        var entries: [Int: [(target: Target, scope: Scope)]] = [:]
+        for region in catalog.regions where RegionCode(region.code).provinceCode == region.code {
+            entries[region.code] = catalog.applicableTargets(to: RegionCode(region.code)).enumerated().sorted { a, b in
+                let sa = order.firstIndex(of: a.element.scope)!
+                let sb = order.firstIndex(of: b.element.scope)!
+                return sa != sb ? sa < sb : a.offset < b.offset
+            }.map(\.element)
+        }
+        entriesByProvince = entries
+        var counterparts: [String: (target: Target, counterpart: Target?)] = [:]
+        var contextMeasures: [String: [Indicator]] = [:]
+        for target in catalog.targets {
+            counterparts[target.id] = (target, catalog.nationalCounterpart(of: target))
+            let seriesID = target.indicator ?? target.id
+            contextMeasures[seriesID] = catalog.contextMeasures(for: seriesID)
+        }
+        self.counterparts = counterparts
+        self.contextMeasures = contextMeasures
     }
 
     /// The targets that apply to `region`, judged; own plan first, then adopted, then benchmarks.
     public func evaluate(region: RegionCode, plan: String? = nil, year: Int? = nil) -> RegionReport {
-        var entries = catalog.applicableTargets(to: region)
+        var entries = catalog.province(of: region).flatMap { entriesByProvince[$0.code] } ?? []
         if let plan { entries = entries.filter { $0.target.plan == plan } }
         if let year { entries = entries.filter { $0.target.year == year } }
-        let order: [Scope] = [.own, .adopted, .benchmark]
-        entries = entries.enumerated().sorted { a, b in
-            let sa = order.firstIndex(of: a.element.scope)!
-            let sb = order.firstIndex(of: b.element.scope)!
-            return sa != sb ? sa < sb : a.offset < b.offset
-        }.map(\.element)
         let results = entries.map { judge($0.target, scope: $0.scope, region: region) }
         return RegionReport(region: region, results: results)
     }
@@ -43,11 +63,11 @@ public struct AttainmentEngine: Sendable {
         let target = tolerance.map { raw.with(tolerance: $0) } ?? raw
         let seriesID = target.indicator ?? target.id
         let series = measurements.values(seriesID, region)
-        let context = catalog.contextMeasures(for: seriesID).compactMap { indicator -> ContextSeries? in
+        let context = (contextMeasures[seriesID] ?? catalog.contextMeasures(for: seriesID)).compactMap { indicator -> ContextSeries? in
             let obs = measurements.values(indicator.id, region)
             return obs.isEmpty ? nil : ContextSeries(indicator: indicator, observations: obs)
         }
-        let counterpart = catalog.nationalCounterpart(of: target)
+        let counterpart = nationalCounterpart(of: target)
         var verdict: Verdict
         switch target.kind {
         case .threshold: verdict = threshold(target, series)
@@ -62,6 +82,14 @@ public struct AttainmentEngine: Sendable {
             target: target, scope: scope, region: region, status: verdict.status, actual: verdict.actual, baseline: verdict.baseline,
             projected: verdict.projected, observedRate: verdict.observedRate, requiredRate: verdict.requiredRate, ratio: verdict.ratio,
             reason: verdict.reason, stabilityUnverified: verdict.stabilityUnverified, series: series, counterpart: counterpart, context: context)
+    }
+
+    /// The catalog's answer, from the table when the target is the catalog's own.
+    private func nationalCounterpart(of target: Target) -> Target? {
+        if let known = counterparts[target.id], known.target.plan == target.plan, known.target.indicator == target.indicator, known.target.year == target.year {
+            return known.counterpart
+        }
+        return catalog.nationalCounterpart(of: target)
     }
 
     struct Verdict {

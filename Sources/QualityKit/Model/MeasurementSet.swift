@@ -31,21 +31,65 @@ public struct MeasurementSet: Sendable {
     public private(set) var regionNames: [RegionCode: String] = [:]
 
     public init(_ measurements: [Measurement]) {
-        var grouped: [SeriesKey: [Observation]] = [:]
-        for m in measurements {
-            let key = SeriesKey(indicator: m.indicator, region: m.region)
-            grouped[key, default: []].append(
-                Observation(year: m.year, value: m.value, source: m.source, note: m.note, file: m.file, line: m.line))
-            if !m.regionName.isEmpty, regionNames[m.region] == nil { regionNames[m.region] = m.regionName }
+        var builder = Builder()
+        for m in measurements { builder.add(m) }
+        self = builder.build()
+    }
+
+    private init(series: [SeriesKey: [Observation]], regionNames: [RegionCode: String]) {
+        self.series = series
+        self.regionNames = regionNames
+    }
+
+    /// Groups measurements into series as they are read, without keeping them
+    /// all first. Files usually give a series' years one after another, so the
+    /// series being filled is kept outside the dictionary until another begins.
+    public struct Builder {
+        private var grouped: [SeriesKey: [Observation]] = [:]
+        private var regionNames: [RegionCode: String] = [:]
+        private var runKey: SeriesKey?
+        private var run: [Observation] = []
+        /// Whether the run's region already has its name (the first one given wins).
+        private var runNamed = false
+
+        public init() {}
+
+        public mutating func add(_ m: Measurement) {
+            if runKey?.region != m.region || runKey?.indicator != m.indicator {
+                flush()
+                let key = SeriesKey(indicator: m.indicator, region: m.region)
+                runKey = key
+                run = grouped.removeValue(forKey: key) ?? []
+                runNamed = regionNames[m.region] != nil
+            }
+            if !runNamed, !m.regionName.isEmpty {
+                regionNames[m.region] = m.regionName
+                runNamed = true
+            }
+            run.append(Observation(year: m.year, value: m.value, source: m.source, note: m.note, file: m.file, line: m.line))
         }
-        for (key, observations) in grouped {
-            series[key] = observations.sorted { $0.year < $1.year }
+
+        private mutating func flush() {
+            guard let key = runKey else { return }
+            grouped[key] = run
+            run = []
+            runKey = nil
+        }
+
+        public consuming func build() -> MeasurementSet {
+            flush()
+            for (key, observations) in grouped where !observations.isSorted(by: \.year) {
+                grouped[key] = observations.sorted { $0.year < $1.year }
+            }
+            return MeasurementSet(series: grouped, regionNames: regionNames)
         }
     }
 
     /// The observations with a value (not missing), ascending by year.
     public func values(_ indicator: String, _ region: RegionCode) -> [Observation] {
-        (series[SeriesKey(indicator: indicator, region: region)] ?? []).filter { !$0.value.isMissing }
+        guard let all = series[SeriesKey(indicator: indicator, region: region)] else { return [] }
+        // Most series have no missing value: hand out the stored array, not a copy.
+        return all.contains { $0.value.isMissing } ? all.filter { !$0.value.isMissing } : all
     }
 
     public func observation(_ indicator: String, _ region: RegionCode, year: Int) -> Observation? {
@@ -65,4 +109,16 @@ public struct MeasurementSet: Sendable {
     public var count: Int { series.values.reduce(0) { $0 + $1.count } }
 
     public var isEmpty: Bool { series.isEmpty }
+}
+
+extension Array {
+    /// True when the elements ascend (ties allowed) by `key`.
+    func isSorted<K: Comparable>(by key: (Element) -> K) -> Bool {
+        var i = 1
+        while i < count {
+            if key(self[i]) < key(self[i - 1]) { return false }
+            i += 1
+        }
+        return true
+    }
 }

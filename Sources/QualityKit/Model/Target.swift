@@ -51,8 +51,10 @@ public enum Comparison: String, Sendable, Codable {
     }
 }
 
-/// One target (目标) exactly as a plan writes it.
-public struct Target: Sendable, Hashable, Codable {
+/// One target (目标) exactly as a plan writes it. A class, not a struct: every
+/// judgement carries its target (and its national counterpart), and a
+/// reference is one count to keep where the fields would be a dozen.
+public final class Target: Sendable, Hashable, Codable {
     public let id: String
     public let plan: String
     /// The indicator it measures; nil for qualitative goals.
@@ -144,6 +146,21 @@ public struct Target: Sendable, Hashable, Codable {
         try c.encode(tolerance?.description, forKey: .tolerance)
         try c.encode(text, forKey: .text)
         try c.encode(citation, forKey: .citation)
+    }
+
+    public static func == (a: Target, b: Target) -> Bool {
+        if a === b { return true }
+        return a.id == b.id && a.plan == b.plan && a.indicator == b.indicator && a.name == b.name && a.nameEn == b.nameEn
+            && a.year == b.year && a.window == b.window && a.area == b.area && a.kind == b.kind && a.comparator == b.comparator
+            && a.value == b.value && a.unit == b.unit && a.sustained == b.sustained && a.tolerance == b.tolerance
+            && a.text == b.text && a.citation == b.citation
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(plan)
+        hasher.combine(year)
+        hasher.combine(value)
     }
 
     /// This target with another tolerance (for `--tolerance`); only 左右 targets have one.

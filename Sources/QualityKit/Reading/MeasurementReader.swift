@@ -70,6 +70,8 @@ public final class MeasurementReader {
     let noteTexts = ByteInterner<String>()
     /// The byte-level path's values of the row at hand (kept to spare an allocation per row).
     var rowValues: [(year: Int, value: MeasuredValue, position: TextPosition)] = []
+    /// A row's measurements, held until the row is known to be taken (kept to spare an allocation per row).
+    private var pending: [Measurement] = []
     /// Every indicator spelling the byte-level path has met, in order.
     var spellings: [String] = []
     /// On a worker: diagnostics and finished rows, in order, for the owning reader to replay.
@@ -652,7 +654,7 @@ public final class MeasurementReader {
         let start = rowStart
         var taken = 0
         var missing = 0
-        var pending: [Measurement] = []
+        pending.removeAll(keepingCapacity: true)
         for c in row.candidates {
             if !c.value.isMissing, !checkDuplicate(c.indicator, c.region, c.year, c.value, c.position, name: c.name, slot: c.slot) { continue }
             taken += 1
