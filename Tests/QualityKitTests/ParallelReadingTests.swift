@@ -11,22 +11,25 @@ import Testing
     struct Outcome: Equatable {
         let diagnostics: [String]
         let summaries: [FileSummary]
+        /// What a sink was handed (empty when reading without one).
+        var measurements: [QualityKit.Measurement] = []
     }
 
     static func read(
         _ files: [(String, [UInt8])], parallel: Bool, blockBytes: Int = 2 << 20, chunkSize: Int = 1 << 20,
-        duplicateSearch: MeasurementReader.DuplicateSearch = .exact
+        duplicateSearch: MeasurementReader.DuplicateSearch = .exact, keep: Bool = false
     ) -> Outcome {
         var options = MeasurementReader.Options()
         options.parallel = parallel
         options.parallelBlockBytes = blockBytes
         options.duplicateSearch = duplicateSearch
         let reader = MeasurementReader(catalog: .embedded, options: options)
+        var kept: [QualityKit.Measurement] = []
         for (path, bytes) in files {
-            reader.read(path: path, from: MemoryChunkReader(bytes, chunkSize: chunkSize))
+            reader.read(path: path, from: MemoryChunkReader(bytes, chunkSize: chunkSize), sink: keep ? { kept.append($0) } : nil)
         }
         reader.resolveDuplicates { MemoryChunkReader(files[$0].1, chunkSize: chunkSize) }
-        return Outcome(diagnostics: reader.diagnostics.map(\.formatted), summaries: reader.files)
+        return Outcome(diagnostics: reader.diagnostics.map(\.formatted), summaries: reader.files, measurements: kept)
     }
 
     /// Serial with every key kept is the reference; both cores and the two-pass duplicate search must match it.
@@ -41,6 +44,13 @@ import Testing
         }
         let twoPass = read(files, parallel: false, duplicateSearch: .twoPass)
         #expect(twoPass == serial, "serial, two-pass", sourceLocation: sourceLocation)
+        // With a sink (report, diff), every measurement is handed over the same, in file order.
+        let kept = read(files, parallel: false, keep: true)
+        #expect(kept.diagnostics == serial.diagnostics && kept.summaries == serial.summaries, "serial with a sink", sourceLocation: sourceLocation)
+        for (blockBytes, chunkSize) in [(2, 3), (64, 5), (4096, 17)] {
+            let parallel = read(files, parallel: true, blockBytes: blockBytes, chunkSize: chunkSize, keep: true)
+            #expect(parallel == kept, "block \(blockBytes), chunk \(chunkSize), with a sink", sourceLocation: sourceLocation)
+        }
     }
 
     @Test func everyFixtureReadsTheSame() throws {

@@ -31,7 +31,10 @@ enum DiffCommand {
             }
             tolerance = f
         }
-        let reading = try ReadingOptions.parse(args, catalog: catalog, command: spec.name)
+        var options = try ReadingOptions.parse(args, catalog: catalog, command: spec.name)
+        // The two editions are read at once, one on each core: splitting each file too would only crowd the cores.
+        options.reader.parallel = false
+        let reading = options
         let git = args.has("--git")
         let p = args.positionals
         let (oldPath, newPath, oldLabel, newLabel): (String, String, String, String)
@@ -45,7 +48,7 @@ enum DiffCommand {
         if oldPath == "-", newPath == "-" {
             throw UsageError(message: "only one of OLD and NEW can be standard input ('-'); save the other edition to a file and name it", command: spec.name)
         }
-        // The two editions are read at once, one on each core; their problems are told in order.
+        // Their problems are told in order.
         let paths = [oldPath, newPath]
         let loaded = parallelMap(2) { i -> (MeasurementSet, [Diagnostic], Bool) in
             // git passes /dev/null for a file that is added or deleted.

@@ -83,8 +83,8 @@ extension MeasurementReader {
                 rowValues.append((year, v, record.position(c.value)))
             }
 
-            // On a worker, the row goes to the owner as plain words.
-            if deferred != nil,
+            // On a worker for `check`, the row goes to the owner as plain words.
+            if deferred != nil, packsRows,
                 deferred!.addPacked(rowValues, slot: info.slot, region: region.code, name: info.spellingIndex)
             {
                 return true

@@ -1,12 +1,12 @@
-/// The rows of a large table, checked on both cores (for `check`, which keeps
-/// no measurements).
+/// The rows of a large table, read on both cores.
 ///
 /// The reader that owns the file cuts the text after the header into stretches
 /// of about `parallelBlockBytes` at line breaks, and each stretch in two near
 /// its middle. Two worker readers tokenize and check the halves at once; what
 /// needs every earlier row (the duplicate check and the row's account) they
 /// leave as steps, packed into plain words so that handing them over costs
-/// no allocation per row. The owner replays the steps in file order, so the
+/// no allocation per row (when the owner keeps no measurements; otherwise
+/// each row goes over with its text). The owner replays the steps in file order, so the
 /// diagnostics, line numbers and duplicates are exactly those of reading row
 /// by row, and memory stays bounded by the stretch, not the file.
 ///
@@ -76,7 +76,7 @@ extension MeasurementReader {
         let lines: Int
     }
 
-    func readRowsInParallel(after header: CSVTokenizer, rest stream: ChunkReader, _ layout: TableLayout, _ summary: inout FileSummary) throws {
+    func readRowsInParallel(after header: CSVTokenizer, rest stream: ChunkReader, _ layout: TableLayout, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) throws {
         var line = header.currentLine
         var (carry, exhausted, pendingCR) = header.takeUnread()
         let blockBytes = max(2, options.parallelBlockBytes)
@@ -100,7 +100,7 @@ extension MeasurementReader {
             let tokenizer = CSVTokenizer(
                 reader: PrefixedChunkReader(prefix: [Array(carry[offset...])], rest: rest), delimiter: layout.delimiter, limits: options.limits,
                 encoding: currentEncoding, firstLine: line)
-            try readRows(tokenizer, layout, &summary, nil)
+            try readRows(tokenizer, layout, &summary, sink)
         }
 
         try fill(blockBytes)
@@ -116,7 +116,8 @@ extension MeasurementReader {
         }
         // Two pairs of workers: one pair checks the stretch in flight while the other's
         // results are replayed, so no worker is ever used by two tasks at once.
-        let pairs = [[StretchWorker(for: self), StretchWorker(for: self)], [StretchWorker(for: self), StretchWorker(for: self)]]
+        let packs = sink == nil
+        let pairs = (0..<2).map { _ in [StretchWorker(for: self, packs: packs), StretchWorker(for: self, packs: packs)] }
         var stretchNumber = 0
         var inFlight: InFlight?
         // While the workers check one stretch, this thread replays the one before.
@@ -150,7 +151,7 @@ extension MeasurementReader {
                         _ = next?.work.wait()
                         return try serially(from: current.pieces[i].lowerBound)
                     }
-                    replay(result, firstLine: line, &summary)
+                    replay(result, firstLine: line, &summary, sink)
                     line += result.lines
                 }
                 if current.last { return }
@@ -170,7 +171,7 @@ extension MeasurementReader {
     }
 
     /// Takes a worker's steps as if its rows had been read here, on their real lines.
-    private func replay(_ result: StretchResult, firstLine: Int, _ summary: inout FileSummary) {
+    private func replay(_ result: StretchResult, firstLine: Int, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) {
         let shift = firstLine - 1
         let d = result.deferred
         var i = 0
@@ -186,7 +187,7 @@ extension MeasurementReader {
                 var row = d.rows[Int(step.index)]
                 row.line += shift
                 for c in row.candidates.indices { row.candidates[c].position.line += shift }
-                finishRow(row, &summary, nil)
+                finishRow(row, &summary, sink)
             case .packedRow:
                 let values = d.steps[i..<(i + Int(step.index))]
                 i += values.count
@@ -221,8 +222,9 @@ extension MeasurementReader {
 private final class StretchWorker: @unchecked Sendable {
     private let reader: MeasurementReader
 
-    init(for owner: MeasurementReader) {
+    init(for owner: MeasurementReader, packs: Bool) {
         reader = MeasurementReader(catalog: owner.catalog, options: owner.options)
+        reader.packsRows = packs
         reader.currentFile = owner.currentFile
         reader.currentEncoding = owner.currentEncoding
     }

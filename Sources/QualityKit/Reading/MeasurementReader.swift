@@ -76,6 +76,8 @@ public final class MeasurementReader {
     var spellings: [String] = []
     /// On a worker: diagnostics and finished rows, in order, for the owning reader to replay.
     var deferred: DeferredSteps?
+    /// On a worker whose owner keeps no measurements: clean rows go over as plain words.
+    var packsRows = false
     var currentEncoding = TextEncoding.utf8
     private var currentFileIndex: Int32 = 0
 
@@ -214,8 +216,8 @@ public final class MeasurementReader {
             }
             let layout = TableLayout(roles: found.roles, wide: found.wide, headerCount: header.count, columns: Columns(found.roles), delimiter: delimiter)
             summary.layout = layout.wide ? "wide" : "long"
-            if options.parallel, sink == nil {
-                try readRowsInParallel(after: tokenizer, rest: stream, layout, &summary)
+            if options.parallel {
+                try readRowsInParallel(after: tokenizer, rest: stream, layout, &summary, sink)
             } else {
                 try readRows(tokenizer, layout, &summary, sink)
             }
