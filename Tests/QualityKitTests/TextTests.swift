@@ -146,3 +146,30 @@ import Testing
         #expect(pieces == "[\n  \"item 0\",\n  \"item 1\",\n  \"item 2\",\n  \"item 3\",\n  \"item 4\"\n]\n")
     }
 }
+
+@Suite struct VisibleTextTests {
+    /// `check` takes a source as given when `hasVisibleCharacter` says so, without
+    /// trimming it: that must never be said of text that trims to nothing.
+    @Test func aVisibleCharacterSurvivesTrimming() {
+        var claimed = 0
+        for value in 0..<0x3_0000 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = " \(Character(scalar))\u{3000}"
+            let bytes = Array(text.utf8)
+            let visible = bytes.withUnsafeBufferPointer { MeasurementReader.hasVisibleCharacter($0) }
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if visible {
+                claimed += 1
+                #expect(!trimmed.isEmpty, "U+\(String(value, radix: 16))")
+            }
+        }
+        // Visible ASCII and everything from U+4000 up (less the surrogates): the common case is caught.
+        #expect(claimed == 94 + 0x3_0000 - 0x4000 - 0x800)
+        for text in ["统计年鉴", "a", "市场监管局, 年度通报"] {
+            #expect(Array(text.utf8).withUnsafeBufferPointer { MeasurementReader.hasVisibleCharacter($0) })
+        }
+        for text in ["", " \t\r\n", "\u{3000}\u{00A0}\u{2028}\u{0085}"] {
+            #expect(!Array(text.utf8).withUnsafeBufferPointer { MeasurementReader.hasVisibleCharacter($0) })
+        }
+    }
+}

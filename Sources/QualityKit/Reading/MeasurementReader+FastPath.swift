@@ -67,9 +67,7 @@ extension MeasurementReader {
                     guard let unit = unitSpelling(u), unit == info.unit else { return false }
                 }
             }
-            guard c.source >= 0, let source = internedText(field(c.source), in: sourceTexts), !source.isEmpty else { return false }
-            let note = c.note >= 0 ? internedText(field(c.note), in: noteTexts) ?? "" : ""
-            let regionName = c.regionName >= 0 ? internedText(field(c.regionName), in: noteTexts) ?? "" : ""
+            guard c.source >= 0 else { return false }
 
             // Every value is parsed and checked before anything is recorded.
             rowValues.removeAll(keepingCapacity: true)
@@ -83,12 +81,16 @@ extension MeasurementReader {
                 rowValues.append((year, v, record.position(c.value)))
             }
 
-            // On a worker for `check`, the row goes to the owner as plain words.
-            if deferred != nil, packsRows,
+            // On a worker for `check`, the row goes to the owner as plain words: the
+            // source need only be there, and the note and name are not kept.
+            if deferred != nil, packsRows, MeasurementReader.hasVisibleCharacter(field(c.source)),
                 deferred!.addPacked(rowValues, slot: info.slot, region: region.code, name: info.spellingIndex)
             {
                 return true
             }
+            guard let source = internedText(field(c.source), in: sourceTexts), !source.isEmpty else { return false }
+            let note = c.note >= 0 ? internedText(field(c.note), in: noteTexts) ?? "" : ""
+            let regionName = c.regionName >= 0 ? internedText(field(c.regionName), in: noteTexts) ?? "" : ""
             var row = RowValues(regionName: regionName, unit: info.unit, source: source, note: note, line: record.line)
             for (year, value, position) in rowValues {
                 row.candidates.append(Candidate(indicator: info.id, slot: info.slot, region: region, year: year, value: value, position: position, name: info.spelling))
@@ -134,6 +136,15 @@ extension MeasurementReader {
         let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         table.insert(bytes, text)
         return text
+    }
+
+    /// True when the text keeps something after trimming: a visible ASCII
+    /// character, or a lead byte of a character from U+4000 up (every Unicode
+    /// space and line break is below that). False may still be text: the
+    /// caller then trims it for real.
+    static func hasVisibleCharacter(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in b where (byte > 0x20 && byte < 0x7F) || byte >= 0xE4 { return true }
+        return false
     }
 
     /// Four ASCII digits from 1949 to 2100.
