@@ -209,6 +209,13 @@ import Testing
         #expect(farm.map(\.year) == [2015, 2025])
         #expect(catalog.indicator("national_spot_check_pass_rate")?.related?.contains { $0.indicator == "manufacturing_pass_rate" } == true)
         #expect(catalog.contextMeasures(for: "national_spot_check_pass_rate").map(\.id) == ["national_spot_check_failure_rate"])
+        #expect(catalog.contextMeasures(for: "forest_coverage").isEmpty)
+        // A province's target is shown beside the national one on the same measure and year; a national one has none.
+        let provincial = catalog.target("jiangxi-2011-provincial-spot-check-pass-2015")
+        let counterpart = provincial.flatMap { catalog.nationalCounterpart(of: $0) }
+        #expect(counterpart?.plan == "national-2011")
+        #expect(counterpart?.year == 2015)
+        #expect(counterpart.map { catalog.nationalCounterpart(of: $0) } == .some(nil))
         for indicator in catalog.indicators {
             for link in indicator.related ?? [] { #expect(catalog.indicator(link.indicator) != nil) }
             if let context = indicator.contextFor { #expect(catalog.indicator(context.indicator) != nil) }

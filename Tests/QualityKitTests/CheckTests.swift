@@ -305,7 +305,7 @@ func brief(_ m: QualityKit.Measurement) -> String {
         #expect(reader.files.map(\.rowsRead) == [2])
         reader.resolveDuplicates { _ in MemoryChunkReader("indicator,region,year,value,source\n森林覆盖率,jiangxi,2016,63.1,统计局\n") }
         #expect(reader.diagnostics.map(\.formatted) == [
-            "a.csv:3:20: error: [Q301] '森林覆盖率', jiangxi, 2015 is given again, but a second reading did not find where it was first given: the file changed while it was checked"
+            "a.csv:3:20: error: [Q301] '森林覆盖率', jiangxi, 2015 is given again, but a second reading did not find where it was first given: the file changed while it was checked; check it again once nothing is writing to it"
         ])
         #expect(reader.files.map(\.rowsRead) == [1])
         #expect(reader.files.map(\.rowsRejected) == [1])

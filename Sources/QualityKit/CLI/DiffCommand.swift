@@ -31,10 +31,9 @@ enum DiffCommand {
             }
             tolerance = f
         }
-        var options = try ReadingOptions.parse(args, catalog: catalog, command: spec.name)
-        // The two editions are read at once, one on each core: splitting each file too would only crowd the cores.
-        options.reader.parallel = false
-        let reading = options
+        var reading = try ReadingOptions.parse(args, catalog: catalog, command: spec.name)
+        // Each edition is read whole on its own core: splitting a file too would only crowd the two cores.
+        reading.reader.parallel = false
         let git = args.has("--git")
         let p = args.positionals
         let (oldPath, newPath, oldLabel, newLabel): (String, String, String, String)
@@ -48,9 +47,9 @@ enum DiffCommand {
         if oldPath == "-", newPath == "-" {
             throw UsageError(message: "only one of OLD and NEW can be standard input ('-'); save the other edition to a file and name it", command: spec.name)
         }
-        // Their problems are told in order.
+        // The two editions are read at once; their problems are told in order.
         let paths = [oldPath, newPath]
-        let loaded = parallelMap(2) { i -> (MeasurementSet, [Diagnostic], Bool) in
+        let loaded = parallelMap(2) { [reading] i -> (MeasurementSet, [Diagnostic], Bool) in
             // git passes /dev/null for a file that is added or deleted.
             if paths[i] == "/dev/null" { return (MeasurementSet([]), [], false) }
             let (set, reader, unreadable) = ReadingOptions.load([paths[i]], options: reading, context: context, catalog: catalog)

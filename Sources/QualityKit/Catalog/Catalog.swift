@@ -17,6 +17,15 @@ public struct Catalog: Sendable {
     private let regionByCode: [Int: Region]
     private let indicatorKeys: [String: String]
     private let regionKeys: [String: Int]
+    /// The first national target on each indicator and year, for counterparts.
+    private let nationalTargets: [IndicatorYear: Target]
+    /// The published measures shown beside each indicator, in catalog order.
+    private let contextByIndicator: [String: [Indicator]]
+
+    private struct IndicatorYear: Hashable {
+        let indicator: String
+        let year: Int
+    }
 
     /// The catalog compiled into this binary.
     public static let embedded: Catalog = {
@@ -119,6 +128,20 @@ public struct Catalog: Sendable {
             regionKeys[alias] = code
         }
         self.regionKeys = regionKeys
+
+        var nationalTargets: [IndicatorYear: Target] = [:]
+        let nationalPlans = Set(plans.filter { $0.region == "national" }.map(\.id))
+        for target in targets where nationalPlans.contains(target.plan) {
+            guard let indicator = target.indicator else { continue }
+            let key = IndicatorYear(indicator: indicator, year: target.year)
+            if nationalTargets[key] == nil { nationalTargets[key] = target }
+        }
+        self.nationalTargets = nationalTargets
+        var contextByIndicator: [String: [Indicator]] = [:]
+        for indicator in indicators {
+            if let context = indicator.contextFor { contextByIndicator[context.indicator, default: []].append(indicator) }
+        }
+        self.contextByIndicator = contextByIndicator
     }
 
     static func parseRegions(_ data: Data) throws -> [Region] {
@@ -232,18 +255,14 @@ public struct Catalog: Sendable {
             candidates.append(link.indicator)
         }
         for id in candidates {
-            if let match = targets.first(where: {
-                $0.indicator == id && $0.year == target.year && self.plan($0.plan)?.region == "national"
-            }) {
-                return match
-            }
+            if let match = nationalTargets[IndicatorYear(indicator: id, year: target.year)] { return match }
         }
         return nil
     }
 
     /// Published measures shown as context beside an indicator.
     public func contextMeasures(for indicatorID: String) -> [Indicator] {
-        indicators.filter { $0.contextFor?.indicator == indicatorID }
+        contextByIndicator[indicatorID] ?? []
     }
 
     private func samePeriod(_ a: Plan, _ b: Plan) -> Bool {

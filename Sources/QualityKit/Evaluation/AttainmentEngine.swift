@@ -16,12 +16,8 @@ public struct AttainmentEngine: Sendable {
     /// Overrides the tolerance of every 左右 target.
     public let tolerance: Figure?
 
-    /// What judging needs from the catalog, worked out once here rather than
-    /// for every region and target: each province's targets in judging order,
-    /// each target's national counterpart, each series' context measures.
+    /// Each province's targets in judging order, worked out once here rather than for every region.
     private let entriesByProvince: [Int: [(target: Target, scope: Scope)]]
-    private let counterparts: [String: (target: Target, counterpart: Target?)]
-    private let contextMeasures: [String: [Indicator]]
 
     public init(catalog: Catalog, measurements: MeasurementSet, asOf: Int? = nil, tolerance: Figure? = nil) {
         self.catalog = catalog
@@ -38,15 +34,6 @@ public struct AttainmentEngine: Sendable {
             }.map(\.element)
         }
         entriesByProvince = entries
-        var counterparts: [String: (target: Target, counterpart: Target?)] = [:]
-        var contextMeasures: [String: [Indicator]] = [:]
-        for target in catalog.targets {
-            counterparts[target.id] = (target, catalog.nationalCounterpart(of: target))
-            let seriesID = target.indicator ?? target.id
-            contextMeasures[seriesID] = catalog.contextMeasures(for: seriesID)
-        }
-        self.counterparts = counterparts
-        self.contextMeasures = contextMeasures
     }
 
     /// The targets that apply to `region`, judged; own plan first, then adopted, then benchmarks.
@@ -63,11 +50,11 @@ public struct AttainmentEngine: Sendable {
         let target = tolerance.map { raw.with(tolerance: $0) } ?? raw
         let seriesID = target.indicator ?? target.id
         let series = measurements.values(seriesID, region)
-        let context = (contextMeasures[seriesID] ?? catalog.contextMeasures(for: seriesID)).compactMap { indicator -> ContextSeries? in
+        let context = catalog.contextMeasures(for: seriesID).compactMap { indicator -> ContextSeries? in
             let obs = measurements.values(indicator.id, region)
             return obs.isEmpty ? nil : ContextSeries(indicator: indicator, observations: obs)
         }
-        let counterpart = nationalCounterpart(of: target)
+        let counterpart = catalog.nationalCounterpart(of: target)
         var verdict: Verdict
         switch target.kind {
         case .threshold: verdict = threshold(target, series)
@@ -82,14 +69,6 @@ public struct AttainmentEngine: Sendable {
             target: target, scope: scope, region: region, status: verdict.status, actual: verdict.actual, baseline: verdict.baseline,
             projected: verdict.projected, observedRate: verdict.observedRate, requiredRate: verdict.requiredRate, ratio: verdict.ratio,
             reason: verdict.reason, stabilityUnverified: verdict.stabilityUnverified, series: series, counterpart: counterpart, context: context)
-    }
-
-    /// The catalog's answer, from the table when the target is the catalog's own.
-    private func nationalCounterpart(of target: Target) -> Target? {
-        if let known = counterparts[target.id], known.target.plan == target.plan, known.target.indicator == target.indicator, known.target.year == target.year {
-            return known.counterpart
-        }
-        return catalog.nationalCounterpart(of: target)
     }
 
     struct Verdict {

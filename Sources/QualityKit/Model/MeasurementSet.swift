@@ -111,7 +111,7 @@ public struct MeasurementSet: Sendable {
     public var isEmpty: Bool { series.isEmpty }
 }
 
-extension Array {
+private extension Array {
     /// True when the elements ascend (ties allowed) by `key`.
     func isSorted<K: Comparable>(by key: (Element) -> K) -> Bool {
         var i = 1

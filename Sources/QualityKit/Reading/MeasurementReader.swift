@@ -759,7 +759,7 @@ public final class MeasurementReader {
         let (region, year) = SeenTable.regionAndYear(of: key)
         let label = "\(quoted(name)), \(regionLabel(RegionCode(region))), \(year)"
         guard let first else {
-            return Diagnostic(.error, .conflictingDuplicate, at: location, "\(label) is given again, but a second reading did not find where it was first given: the file changed while it was checked")
+            return Diagnostic(.error, .conflictingDuplicate, at: location, "\(label) is given again, but a second reading did not find where it was first given: the file changed while it was checked; check it again once nothing is writing to it")
         }
         let there = first.file == file ? "line \(first.line)" : "\(files[first.file].path):\(first.line)"
         if first.value == value {
