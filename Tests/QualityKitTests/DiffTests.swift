@@ -79,6 +79,15 @@ import Testing
         #expect(one.stdout.contains("jiangxi"))
     }
 
+    /// The energy trend is read from the published change when the level has too few
+    /// values: a revision of the change alone flips it.
+    @Test func aRevisedContextSeriesFlipsItsTarget() {
+        let a = dataset([("gdp_energy_consumption_change", 100000, 2021, "-2.7"), ("gdp_energy_consumption_change", 100000, 2022, "-0.1")])
+        let b = dataset([("gdp_energy_consumption_change", 100000, 2021, "-2.7"), ("gdp_energy_consumption_change", 100000, 2022, "0.1")])
+        let flips = MeasurementDiff(old: a, new: b, catalog: .embedded).statusChanges
+        #expect(flips.map { "\($0.region.code) \($0.target.id) \($0.old) → \($0.new)" } == ["100000 national-2023-gdp-energy-trend-2025 onTrack → offTrack"])
+    }
+
     @Test func diffCoreComparesByMeaning() {
         let a = dataset([("forest_coverage", 360000, 2015, "63.10")])
         let b = dataset([("forest_coverage", 360000, 2015, "63.1")])

@@ -180,4 +180,51 @@ enum Generate {
         #expect(diff.added.allSatisfy { after[$0.key]!.value == $0.value && after[$0.key]!.source == $0.source })
         #expect(diff.removed.allSatisfy { before[$0.key]!.value == $0.value })
     }
+
+    /// diff judges only the targets that read a series that changed; the flips it finds
+    /// are exactly those of judging every target in every region of both editions, with
+    /// or without a tolerance (a revision within it is no change, yet can flip a target).
+    @Test func flipsAgreeWithJudgingEverything() {
+        var flipsSeen = 0
+        var flipsWithinTolerance = 0
+        for seed in UInt64(0)..<60 {
+            var rng = SeededRandom(seed: seed)
+            // Series near the targets' figures, in years around theirs, so that revisions flip some.
+            var figures: [String: QualityKit.Measurement] = [:]
+            for target in Catalog.embedded.targets.shuffled(using: &rng).prefix(12) {
+                guard let indicator = target.indicator, let x = target.value else { continue }
+                for region in [100000, 360000, 150000, 360102].map(RegionCode.init) where Bool.random(using: &rng) {
+                    for year in (target.year - 4)...(target.year + 1) where Int.random(in: 0..<4, using: &rng) > 0 {
+                        let value = Figure(mantissa: max(0, x.mantissa * 10 / Int64(pow(10, Double(x.scale))) + Int64.random(in: -30...30, using: &rng)), scale: 1)
+                        figures["\(indicator)|\(region.code)|\(year)"] = QualityKit.Measurement(indicator: indicator, region: region, year: year, value: .number(value), source: "s")
+                    }
+                }
+            }
+            let old = Array(figures.values)
+            let new = old.map { m -> QualityKit.Measurement in
+                var m = m
+                if Int.random(in: 0..<3, using: &rng) == 0, case .number(let f) = m.value {
+                    m.value = .number(Figure(mantissa: max(0, f.mantissa + Int64.random(in: -40...40, using: &rng)), scale: f.scale))
+                }
+                return m
+            }
+            let (a, b) = (MeasurementSet(old), MeasurementSet(new))
+            for tolerance in [nil, Figure(5)] {
+                let diff = MeasurementDiff(old: a, new: b, catalog: .embedded, tolerance: tolerance)
+                let asOf = [a.latestYear, b.latestYear].compactMap { $0 }.max()
+                let (x, y) = (AttainmentEngine(catalog: .embedded, measurements: a, asOf: asOf), AttainmentEngine(catalog: .embedded, measurements: b, asOf: asOf))
+                var everything: [String] = []
+                for region in Set(a.regions + b.regions).sorted() {
+                    for (p, q) in zip(x.evaluate(region: region).results, y.evaluate(region: region).results) where p.status != q.status {
+                        everything.append("\(region.code) \(p.target.id) \(p.status) → \(q.status)")
+                    }
+                }
+                #expect(diff.statusChanges.map { "\($0.region.code) \($0.target.id) \($0.old) → \($0.new)" } == everything, "seed \(seed)")
+                flipsSeen += everything.count
+                if tolerance != nil { flipsWithinTolerance += diff.statusChanges.filter { f in !diff.changed.contains { $0.key.region == f.region } }.count }
+            }
+        }
+        #expect(flipsSeen > 20)
+        #expect(flipsWithinTolerance > 0)
+    }
 }

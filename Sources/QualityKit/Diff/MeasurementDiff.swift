@@ -68,6 +68,9 @@ public struct MeasurementDiff: Sendable {
         var removed: [Entry] = []
         var changed: [Revision] = []
         var sources: [SourceChange] = []
+        /// Series whose figures differ in any way (within the tolerance too): only
+        /// judgements that read one of them can flip.
+        var touched = Set<SeriesKey>()
         // Series by series: both sides are ascending by year, so one merge pass compares them.
         func compare(_ series: SeriesKey, _ before: [Observation], _ after: [Observation]) {
             func entry(_ o: Observation) -> Entry {
@@ -80,14 +83,17 @@ public struct MeasurementDiff: Sendable {
                 if j < after.count, after[j].value.isMissing { j += 1; continue }
                 if j == after.count || (i < before.count && before[i].year < after[j].year) {
                     removed.append(entry(before[i]))
+                    touched.insert(series)
                     i += 1
                 } else if i == before.count || after[j].year < before[i].year {
                     added.append(entry(after[j]))
+                    touched.insert(series)
                     j += 1
                 } else {
                     let previous = before[i]
                     let current = after[j]
                     let key = Key(indicator: series.indicator, region: series.region, year: current.year)
+                    if previous.value != current.value { touched.insert(series) }
                     if MeasurementDiff.differs(previous.value, current.value, tolerance: tolerance) {
                         var delta: Figure?
                         var relative: Double?
@@ -112,18 +118,22 @@ public struct MeasurementDiff: Sendable {
         self.changed = changed.sorted { $0.key < $1.key }
         self.sourceChanges = sources.sorted { $0.key < $1.key }
 
-        // Status flips: run the engine on both editions over every region either has.
+        // Status flips: run the engine on both editions, both judged as of the same year.
+        // A judgement reads only its region's series (AttainmentEngine.inputs), so only
+        // the targets that read a touched series are judged: the rest cannot flip.
         let common = asOf ?? [old.latestYear, new.latestYear].compactMap { $0 }.max()
         let oldEngine = AttainmentEngine(catalog: catalog, measurements: old, asOf: common)
         let newEngine = AttainmentEngine(catalog: catalog, measurements: new, asOf: common)
-        let regions = Set(old.regions + new.regions).sorted()
+        let changedSeries = touched
+        let regions = Set(touched.map(\.region)).sorted()
         let parts = 2
         // Regions are judged independently: half on each core, joined in order.
         self.statusChanges = parallelMap(parts) { part in
             var flips: [StatusChange] = []
             for region in regions[(regions.count * part / parts)..<(regions.count * (part + 1) / parts)] {
-                let a = oldEngine.evaluate(region: region).results
-                let b = newEngine.evaluate(region: region).results
+                let reads = { (t: Target) in newEngine.inputs(of: t).contains { changedSeries.contains(SeriesKey(indicator: $0, region: region)) } }
+                let a = oldEngine.evaluate(region: region, including: reads).results
+                let b = newEngine.evaluate(region: region, including: reads).results
                 for (x, y) in zip(a, b) where x.status != y.status {
                     flips.append(StatusChange(target: x.target, region: region, old: x.status, new: y.status, oldReason: x.reason, newReason: y.reason))
                 }

@@ -37,12 +37,21 @@ public struct AttainmentEngine: Sendable {
     }
 
     /// The targets that apply to `region`, judged; own plan first, then adopted, then benchmarks.
-    public func evaluate(region: RegionCode, plan: String? = nil, year: Int? = nil) -> RegionReport {
+    /// `including` narrows the targets further (diff judges only those whose inputs changed).
+    public func evaluate(region: RegionCode, plan: String? = nil, year: Int? = nil, including: ((Target) -> Bool)? = nil) -> RegionReport {
         var entries = catalog.province(of: region).flatMap { entriesByProvince[$0.code] } ?? []
         if let plan { entries = entries.filter { $0.target.plan == plan } }
         if let year { entries = entries.filter { $0.target.year == year } }
+        if let including { entries = entries.filter { including($0.target) } }
         let results = entries.map { judge($0.target, scope: $0.scope, region: region) }
         return RegionReport(region: region, results: results)
+    }
+
+    /// The series a judgement of `target` reads in a region: its own, then its context
+    /// measures'. Nothing else of the measurements goes into it but the as-of year.
+    public func inputs(of target: Target) -> [String] {
+        let seriesID = target.indicator ?? target.id
+        return [seriesID] + catalog.contextMeasures(for: seriesID).map(\.id)
     }
 
     /// Judges one target for one region.
