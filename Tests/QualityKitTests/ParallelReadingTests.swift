@@ -13,6 +13,8 @@ import Testing
         let summaries: [FileSummary]
         /// What a sink was handed (empty when reading without one).
         var measurements: [QualityKit.Measurement] = []
+        /// What the reader kept, with the `series` search.
+        var series: MeasurementSet? = nil
     }
 
     static func read(
@@ -29,7 +31,9 @@ import Testing
             reader.read(path: path, from: MemoryChunkReader(bytes, chunkSize: chunkSize), sink: keep ? { kept.append($0) } : nil)
         }
         reader.resolveDuplicates { MemoryChunkReader(files[$0].1, chunkSize: chunkSize) }
-        return Outcome(diagnostics: reader.diagnostics.map(\.formatted), summaries: reader.files, measurements: kept)
+        return Outcome(
+            diagnostics: reader.diagnostics.map(\.formatted), summaries: reader.files, measurements: kept,
+            series: duplicateSearch == .series ? reader.takeSeries() : nil)
     }
 
     /// Serial with every key kept is the reference; both cores and the two-pass duplicate search must match it.
@@ -50,6 +54,14 @@ import Testing
         for (blockBytes, chunkSize) in [(2, 3), (64, 5), (4096, 17)] {
             let parallel = read(files, parallel: true, blockBytes: blockBytes, chunkSize: chunkSize, keep: true)
             #expect(parallel == kept, "block \(blockBytes), chunk \(chunkSize), with a sink", sourceLocation: sourceLocation)
+        }
+        // Searching the series themselves for duplicates (report, diff) keeps just what a sink is handed.
+        for (parallel, blockBytes, chunkSize) in [(false, 2 << 20, 1 << 20), (false, 2 << 20, 3), (true, 2, 3), (true, 64, 5), (true, 4096, 17)] {
+            let inSeries = read(files, parallel: parallel, blockBytes: blockBytes, chunkSize: chunkSize, duplicateSearch: .series)
+            let label: Comment = "series search, \(parallel ? "parallel" : "serial"), block \(blockBytes), chunk \(chunkSize)"
+            #expect(inSeries.diagnostics == serial.diagnostics, label, sourceLocation: sourceLocation)
+            #expect(inSeries.summaries == serial.summaries, label, sourceLocation: sourceLocation)
+            #expect(inSeries.series == MeasurementSet(kept.measurements), label, sourceLocation: sourceLocation)
         }
     }
 
@@ -79,8 +91,10 @@ import Testing
     func randomTablesReadTheSame(_ seed: UInt64) {
         var rng = SeededRandom(seed: seed)
         let wide = seed % 4 == 3
+        // Some tables put the source first, so a quoted line break comes before the value.
+        let sourceFirst = seed % 4 == 1
         let newline = ["\n", "\r\n", "\n", "\r\n", "\r"][Int(seed % 5)]
-        var text = wide ? "indicator,region,2014,2015,source" : "indicator,region,year,value,source"
+        var text = wide ? "indicator,region,2014,2015,source" : sourceFirst ? "source,indicator,region,year,value" : "indicator,region,year,value,source"
         let indicators = ["森林覆盖率", "forest_coverage", "制造业产品质量合格率", "no such indicator"]
         let regions = ["jiangxi", "360102", "全国", "990101"]
         let sources = ["\"多行\(newline)来源\"", "统计局", "\"a,b\"", "", "\"未闭合"]
@@ -94,7 +108,9 @@ import Testing
             // Rarely, a source whose quote never closes: everything after it is one field.
             var source = sources[Int.random(in: 0..<4, using: &rng)]
             if Int.random(in: 0..<80, using: &rng) == 0 { source = sources[4] }
-            text += wide ? "\(indicator),\(region),\(value()),\(value()),\(source)" : "\(indicator),\(region),\(year),\(value()),\(source)"
+            text +=
+                wide ? "\(indicator),\(region),\(value()),\(value()),\(source)"
+                : sourceFirst ? "\(source),\(indicator),\(region),\(year),\(value())" : "\(indicator),\(region),\(year),\(value()),\(source)"
             if Int.random(in: 0..<15, using: &rng) == 0 { text += ",extra" }
         }
         Self.expectSame([("random.csv", Array(text.utf8))])
@@ -107,5 +123,18 @@ import Testing
         #expect(serial.diagnostics.isEmpty)
         #expect(serial.summaries.map(\.rowsRead) == [2])
         Self.expectSame([("q.csv", Array(text.utf8))])
+    }
+
+    /// A JSON record may give one year twice (`2015` and `2015年`); the series search
+    /// finds the repeat within the row as the table of keys does.
+    @Test func aRecordGivingAYearTwice() {
+        let json = #"[{"indicator": "森林覆盖率", "region": "jiangxi", "2015": 63.1, "2015年": 63.2, "2016": 63.3, "source": "统计局"},"# + "\n"
+            + #" {"indicator": "森林覆盖率", "region": "jiangxi", "2016": 63.3, "source": "统计局"}]"#
+        Self.expectSame([("twice.json", Array(json.utf8))])
+        let serial = Self.read([("twice.json", Array(json.utf8))], parallel: false)
+        #expect(serial.diagnostics == [
+            "twice.json:1:69: error: [Q301] '森林覆盖率', jiangxi, 2015 is 63.2 here but 63.1 at line 1",
+            "twice.json:2:54: warning: [Q302] '森林覆盖率', jiangxi, 2016 is given again with the same value, first at line 1",
+        ])
     }
 }

@@ -72,7 +72,7 @@ struct ReadingOptions {
     static func read(_ paths: [String], options: ReadingOptions, context: CLIContext, catalog: Catalog, sink: ((Measurement) -> Void)?) -> (MeasurementReader, Bool) {
         var readerOptions = options.reader
         // Without a sink nothing waits on a row's verdict, so duplicates can be settled at the end.
-        if sink == nil, paths.allSatisfy(context.canReopen) { readerOptions.duplicateSearch = .twoPass }
+        if sink == nil, readerOptions.duplicateSearch == .exact, paths.allSatisfy(context.canReopen) { readerOptions.duplicateSearch = .twoPass }
         let reader = MeasurementReader(catalog: catalog, options: readerOptions)
         var unreadable = false
         for path in paths {
@@ -91,9 +91,10 @@ struct ReadingOptions {
 
     /// Reads every file into one measurement set.
     static func load(_ paths: [String], options: ReadingOptions, context: CLIContext, catalog: Catalog) -> (MeasurementSet, MeasurementReader, Bool) {
-        var builder = MeasurementSet.Builder()
-        let (reader, unreadable) = read(paths, options: options, context: context, catalog: catalog, sink: { builder.add($0) })
-        return (builder.build(), reader, unreadable)
+        var options = options
+        options.reader.duplicateSearch = .series
+        let (reader, unreadable) = read(paths, options: options, context: context, catalog: catalog, sink: nil)
+        return (reader.takeSeries(), reader, unreadable)
     }
 }
 

@@ -128,12 +128,13 @@ struct DataLoading {
 
     static func load(files: [String], options: ReadingOptions, context: CLIContext, catalog: Catalog) -> DataLoading {
         if files.isEmpty {
-            let reader = MeasurementReader(catalog: catalog, options: options.reader)
-            var builder = MeasurementSet.Builder()
+            var readerOptions = options.reader
+            readerOptions.duplicateSearch = .series
+            let reader = MeasurementReader(catalog: catalog, options: readerOptions)
             for file in EmbeddedData.files where file.path.hasPrefix("measurements/") {
-                reader.read(path: "Data/" + file.path, from: MemoryChunkReader(file.contents)) { builder.add($0) }
+                reader.read(path: "Data/" + file.path, from: MemoryChunkReader(file.contents))
             }
-            return DataLoading(measurements: builder.build(), reader: reader, unreadable: false, files: [])
+            return DataLoading(measurements: reader.takeSeries(), reader: reader, unreadable: false, files: [])
         }
         let (set, reader, unreadable) = ReadingOptions.load(files, options: options, context: context, catalog: catalog)
         return DataLoading(measurements: set, reader: reader, unreadable: unreadable, files: files)

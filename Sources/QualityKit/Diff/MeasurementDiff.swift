@@ -68,9 +68,9 @@ public struct MeasurementDiff: Sendable {
         var removed: [Entry] = []
         var changed: [Revision] = []
         var sources: [SourceChange] = []
-        /// Series whose figures differ in any way (within the tolerance too): only
-        /// judgements that read one of them can flip.
-        var touched = Set<SeriesKey>()
+        /// The indicators whose figures differ in any way (within the tolerance too), by
+        /// region: only judgements that read one of them can flip.
+        var touched: [RegionCode: [String]] = [:]
         // Series by series: both sides are ascending by year, so one merge pass compares them.
         func compare(_ series: SeriesKey, _ before: [Observation], _ after: [Observation]) {
             func entry(_ o: Observation) -> Entry {
@@ -78,22 +78,24 @@ public struct MeasurementDiff: Sendable {
             }
             var i = 0
             var j = 0
+            var differs = false
+            defer { if differs { touched[series.region, default: []].append(series.indicator) } }
             while i < before.count || j < after.count {
                 if i < before.count, before[i].value.isMissing { i += 1; continue }
                 if j < after.count, after[j].value.isMissing { j += 1; continue }
                 if j == after.count || (i < before.count && before[i].year < after[j].year) {
                     removed.append(entry(before[i]))
-                    touched.insert(series)
+                    differs = true
                     i += 1
                 } else if i == before.count || after[j].year < before[i].year {
                     added.append(entry(after[j]))
-                    touched.insert(series)
+                    differs = true
                     j += 1
                 } else {
                     let previous = before[i]
                     let current = after[j]
                     let key = Key(indicator: series.indicator, region: series.region, year: current.year)
-                    if previous.value != current.value { touched.insert(series) }
+                    if previous.value != current.value { differs = true }
                     if MeasurementDiff.differs(previous.value, current.value, tolerance: tolerance) {
                         var delta: Figure?
                         var relative: Double?
@@ -120,20 +122,19 @@ public struct MeasurementDiff: Sendable {
 
         // Status flips: run the engine on both editions, both judged as of the same year.
         // A judgement reads only its region's series (AttainmentEngine.inputs), so only
-        // the targets that read a touched series are judged: the rest cannot flip.
+        // the targets that read a changed series are judged: the rest cannot flip.
         let common = asOf ?? [old.latestYear, new.latestYear].compactMap { $0 }.max()
         let oldEngine = AttainmentEngine(catalog: catalog, measurements: old, asOf: common)
         let newEngine = AttainmentEngine(catalog: catalog, measurements: new, asOf: common)
         let changedSeries = touched
-        let regions = Set(touched.map(\.region)).sorted()
+        let regions = touched.keys.sorted()
         let parts = 2
         // Regions are judged independently: half on each core, joined in order.
         self.statusChanges = parallelMap(parts) { part in
             var flips: [StatusChange] = []
             for region in regions[(regions.count * part / parts)..<(regions.count * (part + 1) / parts)] {
-                let reads = { (t: Target) in newEngine.inputs(of: t).contains { changedSeries.contains(SeriesKey(indicator: $0, region: region)) } }
-                let a = oldEngine.evaluate(region: region, including: reads).results
-                let b = newEngine.evaluate(region: region, including: reads).results
+                let a = oldEngine.evaluate(region: region, reading: changedSeries[region]).results
+                let b = newEngine.evaluate(region: region, reading: changedSeries[region]).results
                 for (x, y) in zip(a, b) where x.status != y.status {
                     flips.append(StatusChange(target: x.target, region: region, old: x.status, new: y.status, oldReason: x.reason, newReason: y.reason))
                 }

@@ -16,8 +16,9 @@ public struct AttainmentEngine: Sendable {
     /// Overrides the tolerance of every 左右 target.
     public let tolerance: Figure?
 
-    /// Each province's targets in judging order, worked out once here rather than for every region.
-    private let entriesByProvince: [Int: [(target: Target, scope: Scope)]]
+    /// Each province's targets in judging order, with the series each reads (`inputs(of:)`),
+    /// worked out once here rather than for every region.
+    private let entriesByProvince: [Int: [(target: Target, scope: Scope, inputs: [String])]]
 
     public init(catalog: Catalog, measurements: MeasurementSet, asOf: Int? = nil, tolerance: Figure? = nil) {
         self.catalog = catalog
@@ -25,31 +26,32 @@ public struct AttainmentEngine: Sendable {
         self.asOf = asOf ?? measurements.latestYear
         self.tolerance = tolerance
         let order: [Scope] = [.own, .adopted, .benchmark]
-        var entries: [Int: [(target: Target, scope: Scope)]] = [:]
+        var entries: [Int: [(target: Target, scope: Scope, inputs: [String])]] = [:]
         for region in catalog.regions where RegionCode(region.code).provinceCode == region.code {
             entries[region.code] = catalog.applicableTargets(to: RegionCode(region.code)).enumerated().sorted { a, b in
                 let sa = order.firstIndex(of: a.element.scope)!
                 let sb = order.firstIndex(of: b.element.scope)!
                 return sa != sb ? sa < sb : a.offset < b.offset
-            }.map(\.element)
+            }.map { ($0.element.target, $0.element.scope, AttainmentEngine.inputs(of: $0.element.target, catalog)) }
         }
         entriesByProvince = entries
     }
 
     /// The targets that apply to `region`, judged; own plan first, then adopted, then benchmarks.
-    /// `including` narrows the targets further (diff judges only those whose inputs changed).
-    public func evaluate(region: RegionCode, plan: String? = nil, year: Int? = nil, including: ((Target) -> Bool)? = nil) -> RegionReport {
+    /// `reading` narrows them to the targets that read one of these series (diff judges
+    /// only those whose figures changed).
+    public func evaluate(region: RegionCode, plan: String? = nil, year: Int? = nil, reading: [String]? = nil) -> RegionReport {
         var entries = catalog.province(of: region).flatMap { entriesByProvince[$0.code] } ?? []
         if let plan { entries = entries.filter { $0.target.plan == plan } }
         if let year { entries = entries.filter { $0.target.year == year } }
-        if let including { entries = entries.filter { including($0.target) } }
+        if let reading { entries = entries.filter { $0.inputs.contains(where: reading.contains) } }
         let results = entries.map { judge($0.target, scope: $0.scope, region: region) }
         return RegionReport(region: region, results: results)
     }
 
     /// The series a judgement of `target` reads in a region: its own, then its context
     /// measures'. Nothing else of the measurements goes into it but the as-of year.
-    public func inputs(of target: Target) -> [String] {
+    public static func inputs(of target: Target, _ catalog: Catalog) -> [String] {
         let seriesID = target.indicator ?? target.id
         return [seriesID] + catalog.contextMeasures(for: seriesID).map(\.id)
     }

@@ -24,7 +24,7 @@ public struct SeriesKey: Sendable, Hashable, Comparable {
 }
 
 /// Measurements grouped into series, ready for the engine and for diff.
-public struct MeasurementSet: Sendable {
+public struct MeasurementSet: Sendable, Equatable {
     /// Each series' observations by year, ascending; missing values included.
     public private(set) var series: [SeriesKey: [Observation]] = [:]
     /// Names given beside sub-province codes.
@@ -55,23 +55,40 @@ public struct MeasurementSet: Sendable {
         public init() {}
 
         public mutating func add(_ m: Measurement) {
-            if runKey?.region != m.region || runKey?.indicator != m.indicator {
-                flush()
-                let key = SeriesKey(indicator: m.indicator, region: m.region)
-                runKey = key
-                run = grouped.removeValue(forKey: key) ?? []
-                runNamed = regionNames[m.region] != nil
-            }
-            if !runNamed, !m.regionName.isEmpty {
-                regionNames[m.region] = m.regionName
+            select(m.indicator, m.region)
+            append(Observation(year: m.year, value: m.value, source: m.source, note: m.note, file: m.file, line: m.line), regionName: m.regionName)
+        }
+
+        /// Makes (indicator, region) the series being filled.
+        mutating func select(_ indicator: String, _ region: RegionCode) {
+            guard runKey?.region != region || runKey?.indicator != indicator else { return }
+            flush()
+            let key = SeriesKey(indicator: indicator, region: region)
+            runKey = key
+            run = grouped.removeValue(forKey: key) ?? []
+            runNamed = regionNames[region] != nil
+        }
+
+        /// Adds to the series last selected; the first region name given wins.
+        mutating func append(_ observation: Observation, regionName: String) {
+            if !runNamed, !regionName.isEmpty {
+                regionNames[runKey!.region] = regionName
                 runNamed = true
             }
-            run.append(Observation(year: m.year, value: m.value, source: m.source, note: m.note, file: m.file, line: m.line))
+            run.append(observation)
+        }
+
+        /// The value (not missing) already given for a year of (indicator, region),
+        /// which becomes the series being filled.
+        mutating func value(_ indicator: String, _ region: RegionCode, year: Int) -> Observation? {
+            select(indicator, region)
+            return run.first { $0.year == year && !$0.value.isMissing }
         }
 
         private mutating func flush() {
             guard let key = runKey else { return }
-            grouped[key] = run
+            // A series looked at (`value`) but given nothing is no series.
+            if !run.isEmpty { grouped[key] = run }
             run = []
             runKey = nil
         }

@@ -57,25 +57,22 @@ public final class FileChunkReader: ChunkReader {
 
     public func nextChunk() throws -> [UInt8]? {
         if finished { return nil }
-        var buffer = [UInt8](repeating: 0, count: chunkSize)
-        var filled = 0
-        while filled < chunkSize {
-            let n = buffer.withUnsafeMutableBytes { raw in
-                read(fd, raw.baseAddress! + filled, chunkSize - filled)
+        // Read straight into the array's storage: zero-filling a megabyte first would cost as much as reading it.
+        let chunk = try [UInt8](unsafeUninitializedCapacity: chunkSize) { raw, count in
+            while count < chunkSize {
+                let n = read(fd, raw.baseAddress! + count, chunkSize - count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ReadFailure(path: path, reason: String(cString: strerror(errno)).lowercased())
+                }
+                if n == 0 {
+                    finished = true
+                    break
+                }
+                count += n
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ReadFailure(path: path, reason: String(cString: strerror(errno)).lowercased())
-            }
-            if n == 0 {
-                finished = true
-                break
-            }
-            filled += n
         }
-        if filled == 0 { return nil }
-        buffer.removeSubrange(filled...)
-        return buffer
+        return chunk.isEmpty ? nil : chunk
     }
 }
 

@@ -116,7 +116,8 @@ extension MeasurementReader {
         }
         // Two pairs of workers: one pair checks the stretch in flight while the other's
         // results are replayed, so no worker is ever used by two tasks at once.
-        let packs = sink == nil
+        // Packed rows keep no text: not for a reader that keeps the measurements.
+        let packs = sink == nil && options.duplicateSearch != .series
         let pairs = (0..<2).map { _ in [StretchWorker(for: self, packs: packs), StretchWorker(for: self, packs: packs)] }
         var stretchNumber = 0
         var inFlight: InFlight?

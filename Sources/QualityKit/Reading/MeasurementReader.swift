@@ -34,8 +34,10 @@ public final class MeasurementReader {
     /// (`resolveDuplicates`): for `check` on files it can open again, in a
     /// fraction of the memory. Both give the same diagnostics and counts.
     /// `twoPass` is for reading without a sink: a sink would be handed a row
-    /// before its repeat is judged.
-    public enum DuplicateSearch: Sendable { case exact, twoPass }
+    /// before its repeat is judged. `series` keeps the measurements themselves,
+    /// grouped into series (`takeSeries`), and looks for a key in them: for
+    /// `report` and `diff`, which keep them anyway. It hands nothing to a sink.
+    public enum DuplicateSearch: Sendable { case exact, twoPass, series }
 
     enum Role: Equatable, Sendable {
         case indicator, region, regionName, year, value, unit, source, note
@@ -51,6 +53,12 @@ public final class MeasurementReader {
     public private(set) var files: [FileSummary] = []
 
     private var seen = SeenTable()
+    /// With `series`: every measurement taken, grouped into series.
+    private var collected = MeasurementSet.Builder()
+    /// With `series`: the first sightings the series cannot tell (see `finishRowInSeries`).
+    private var sightings: [UInt64: Sighting] = [:]
+    /// With `series`: the row at hand's values that passed the search so far.
+    private var rowSightings: [(key: UInt64, sighting: Sighting)] = []
     private var presence: KeyPresence?
     /// With `twoPass`: every repeat of a key, until `resolveDuplicates`.
     private var repeats: [Repeat] = []
@@ -72,6 +80,8 @@ public final class MeasurementReader {
     var rowValues: [(year: Int, value: MeasuredValue, position: TextPosition)] = []
     /// A row's measurements, held until the row is known to be taken (kept to spare an allocation per row).
     private var pending: [Measurement] = []
+    /// With `series`: the row at hand's candidates that are taken, by index.
+    private var pendingCandidates: [Int] = []
     /// Every indicator spelling the byte-level path has met, in order.
     var spellings: [String] = []
     /// On a worker: diagnostics and finished rows, in order, for the owning reader to replay.
@@ -119,6 +129,12 @@ public final class MeasurementReader {
             report(.error, .emptyFile, SourceLocation(file: path), "cannot read the file: \(error)")
         }
         return summary
+    }
+
+    /// With `series`: the measurements read so far, grouped into series; the reader starts afresh.
+    public func takeSeries() -> MeasurementSet {
+        defer { collected = MeasurementSet.Builder() }
+        return collected.build()
     }
 
     /// The rows a pipeline must know about: every diagnostic, in file order.
@@ -653,6 +669,7 @@ public final class MeasurementReader {
             deferred!.add(row)
             return
         }
+        if options.duplicateSearch == .series { return finishRowInSeries(row, &summary) }
         let start = rowStart
         var taken = 0
         var missing = 0
@@ -669,6 +686,52 @@ public final class MeasurementReader {
             }
         }
         if settleRow(start, taken: taken, missing: missing, &summary), let sink { pending.forEach(sink) }
+    }
+
+    /// `finishRow` with the `series` search. The series hold every value taken with
+    /// its row's line, so most first sightings are found there, in the series being
+    /// filled; the few they cannot tell are kept beside them: the values of a row
+    /// rejected whole, a value on a later line than its row's first (inside a quoted
+    /// line break), and the values of the row at hand.
+    private func finishRowInSeries(_ row: RowValues, _ summary: inout FileSummary) {
+        let start = rowStart
+        var taken = 0
+        var missing = 0
+        rowSightings.removeAll(keepingCapacity: true)
+        pendingCandidates.removeAll(keepingCapacity: true)
+        for (i, c) in row.candidates.enumerated() {
+            if !c.value.isMissing {
+                let key = SeenTable.key(slot: c.slot ?? slot(for: c.indicator), region: c.region.code, year: c.year)
+                let first =
+                    rowSightings.first { $0.key == key }?.sighting ?? (sightings.isEmpty ? nil : sightings[key])
+                    ?? collected.value(c.indicator, c.region, year: c.year).map { Sighting(file: fileIndex(of: $0.file), line: $0.line, value: $0.value) }
+                if let first {
+                    let d = duplicateDiagnostic(key: key, c.value, at(c.position), name: c.name, file: Int(currentFileIndex), first: first)
+                    report(d.severity, d.code, d.location, d.message)
+                    continue
+                }
+                rowSightings.append((key, Sighting(file: Int(currentFileIndex), line: c.position.line, value: c.value)))
+            } else {
+                missing += 1
+            }
+            taken += 1
+            pendingCandidates.append(i)
+        }
+        guard settleRow(start, taken: taken, missing: missing, &summary) else {
+            for (key, sighting) in rowSightings { sightings[key] = sighting }
+            return
+        }
+        for (key, sighting) in rowSightings where sighting.line != row.line { sightings[key] = sighting }
+        for i in pendingCandidates {
+            let c = row.candidates[i]
+            collected.select(c.indicator, c.region)
+            collected.append(Observation(year: c.year, value: c.value, source: row.source, note: row.note, file: currentFile, line: row.line), regionName: row.regionName)
+        }
+    }
+
+    /// The first file read under `path` (files read before the one at hand keep their place).
+    private func fileIndex(of path: String) -> Int {
+        files.firstIndex { $0.path == path } ?? Int(currentFileIndex)
     }
 
     /// Where the account stood when a row's values went to the duplicate check.
