@@ -91,6 +91,12 @@ extension MeasurementReader {
             guard let source = internedText(field(c.source), in: sourceTexts), !source.isEmpty else { return false }
             let note = c.note >= 0 ? internedText(field(c.note), in: noteTexts) ?? "" : ""
             let regionName = c.regionName >= 0 ? internedText(field(c.regionName), in: noteTexts) ?? "" : ""
+            if deferred == nil, options.duplicateSearch == .series {
+                finishRowInSeries(
+                    indicator: info.id, slot: info.slot, region: region, name: info.spelling, values: rowValues,
+                    regionName: regionName, source: source, note: note, line: record.line, &summary)
+                return true
+            }
             var row = RowValues(regionName: regionName, unit: info.unit, source: source, note: note, line: record.line)
             for (year, value, position) in rowValues {
                 row.candidates.append(Candidate(indicator: info.id, slot: info.slot, region: region, year: year, value: value, position: position, name: info.spelling))

@@ -694,23 +694,37 @@ public final class MeasurementReader {
     /// rejected whole, a value on a later line than its row's first (inside a quoted
     /// line break), and the values of the row at hand.
     private func finishRowInSeries(_ row: RowValues, _ summary: inout FileSummary) {
+        rowValues.removeAll(keepingCapacity: true)
+        for c in row.candidates { rowValues.append((c.year, c.value, c.position)) }
+        // A row's values share its indicator and region.
+        let c = row.candidates.first
+        finishRowInSeries(
+            indicator: c?.indicator ?? "", slot: c?.slot, region: c?.region ?? options.defaultRegion, name: c?.name ?? "", values: rowValues,
+            regionName: row.regionName, source: row.source, note: row.note, line: row.line, &summary)
+    }
+
+    /// The same for the byte-level path, which has the row's parts at hand and builds no row.
+    func finishRowInSeries(
+        indicator: String, slot givenSlot: Int32?, region: RegionCode, name: String, values: [(year: Int, value: MeasuredValue, position: TextPosition)],
+        regionName: String, source: String, note: String, line: Int, _ summary: inout FileSummary
+    ) {
         let start = rowStart
         var taken = 0
         var missing = 0
         rowSightings.removeAll(keepingCapacity: true)
         pendingCandidates.removeAll(keepingCapacity: true)
-        for (i, c) in row.candidates.enumerated() {
-            if !c.value.isMissing {
-                let key = SeenTable.key(slot: c.slot ?? slot(for: c.indicator), region: c.region.code, year: c.year)
+        for (i, v) in values.enumerated() {
+            if !v.value.isMissing {
+                let key = SeenTable.key(slot: givenSlot ?? slot(for: indicator), region: region.code, year: v.year)
                 let first =
                     rowSightings.first { $0.key == key }?.sighting ?? (sightings.isEmpty ? nil : sightings[key])
-                    ?? collected.value(c.indicator, c.region, year: c.year).map { Sighting(file: fileIndex(of: $0.file), line: $0.line, value: $0.value) }
+                    ?? collected.value(indicator, region, year: v.year).map { Sighting(file: fileIndex(of: $0.file), line: $0.line, value: $0.value) }
                 if let first {
-                    let d = duplicateDiagnostic(key: key, c.value, at(c.position), name: c.name, file: Int(currentFileIndex), first: first)
+                    let d = duplicateDiagnostic(key: key, v.value, at(v.position), name: name, file: Int(currentFileIndex), first: first)
                     report(d.severity, d.code, d.location, d.message)
                     continue
                 }
-                rowSightings.append((key, Sighting(file: Int(currentFileIndex), line: c.position.line, value: c.value)))
+                rowSightings.append((key, Sighting(file: Int(currentFileIndex), line: v.position.line, value: v.value)))
             } else {
                 missing += 1
             }
@@ -721,11 +735,10 @@ public final class MeasurementReader {
             for (key, sighting) in rowSightings { sightings[key] = sighting }
             return
         }
-        for (key, sighting) in rowSightings where sighting.line != row.line { sightings[key] = sighting }
+        for (key, sighting) in rowSightings where sighting.line != line { sightings[key] = sighting }
+        if !pendingCandidates.isEmpty { collected.select(indicator, region) }
         for i in pendingCandidates {
-            let c = row.candidates[i]
-            collected.select(c.indicator, c.region)
-            collected.append(Observation(year: c.year, value: c.value, source: row.source, note: row.note, file: currentFile, line: row.line), regionName: row.regionName)
+            collected.append(Observation(year: values[i].year, value: values[i].value, source: source, note: note, file: currentFile, line: line), regionName: regionName)
         }
     }
 
