@@ -193,7 +193,7 @@ enum Generate {
             var figures: [String: QualityKit.Measurement] = [:]
             for target in Catalog.embedded.targets.shuffled(using: &rng).prefix(12) {
                 guard let indicator = target.indicator, let x = target.value else { continue }
-                for region in [100000, 360000, 150000, 360102].map(RegionCode.init) where Bool.random(using: &rng) {
+                for region in [100000, 360000, 150000, 360102, 360111, 150203].map(RegionCode.init) where Bool.random(using: &rng) {
                     for year in (target.year - 4)...(target.year + 1) where Int.random(in: 0..<4, using: &rng) > 0 {
                         let value = Figure(mantissa: max(0, x.mantissa * 10 / Int64(pow(10, Double(x.scale))) + Int64.random(in: -30...30, using: &rng)), scale: 1)
                         figures["\(indicator)|\(region.code)|\(year)"] = QualityKit.Measurement(indicator: indicator, region: region, year: year, value: .number(value), source: "s")

@@ -64,6 +64,40 @@ public struct MeasurementDiff: Sendable {
     ///   - asOf: judge both editions as of this year. By default both are judged as of
     ///     the latest year either holds, so a status flip always means the figures changed.
     public init(old: MeasurementSet, new: MeasurementSet, catalog: Catalog, tolerance: Figure? = nil, ignoreSource: Bool = false, asOf: Int? = nil) {
+        // Status flips: the engine judges both editions as of the same year.
+        let common = asOf ?? [old.latestYear, new.latestYear].compactMap { $0 }.max()
+        let oldEngine = AttainmentEngine(catalog: catalog, measurements: old, asOf: common)
+        let newEngine = AttainmentEngine(catalog: catalog, measurements: new, asOf: common)
+        // Regions are compared and judged independently: those with an even code on one
+        // core, odd on the other; the halves are joined in order.
+        let parts = 2
+        let halves = parallelMap(parts) { part in
+            var half = Comparison(tolerance: tolerance, ignoreSource: ignoreSource)
+            for (key, after) in new.series where key.region.code % parts == part { half.compare(key, old.series[key] ?? [], after) }
+            for (key, before) in old.series where key.region.code % parts == part && new.series[key] == nil { half.compare(key, before, []) }
+            // A judgement reads only its region's series (AttainmentEngine.inputs), so only
+            // the targets that read a changed series are judged: the rest cannot flip.
+            for (region, indicators) in half.touched {
+                let a = oldEngine.evaluate(region: region, reading: indicators).results
+                let b = newEngine.evaluate(region: region, reading: indicators).results
+                for (x, y) in zip(a, b) where x.status != y.status {
+                    half.flips.append(StatusChange(target: x.target, region: region, old: x.status, new: y.status, oldReason: x.reason, newReason: y.reason))
+                }
+            }
+            return half
+        }
+        self.added = halves.flatMap(\.added).sorted { $0.key < $1.key }
+        self.removed = halves.flatMap(\.removed).sorted { $0.key < $1.key }
+        self.changed = halves.flatMap(\.changed).sorted { $0.key < $1.key }
+        self.sourceChanges = halves.flatMap(\.sources).sorted { $0.key < $1.key }
+        // By region, each region's in judging order (a stable sort keeps it).
+        self.statusChanges = halves.flatMap(\.flips).sorted { $0.region < $1.region }
+    }
+
+    /// What one half of the series compares to.
+    private struct Comparison {
+        let tolerance: Figure?
+        let ignoreSource: Bool
         var added: [Entry] = []
         var removed: [Entry] = []
         var changed: [Revision] = []
@@ -71,8 +105,15 @@ public struct MeasurementDiff: Sendable {
         /// The indicators whose figures differ in any way (within the tolerance too), by
         /// region: only judgements that read one of them can flip.
         var touched: [RegionCode: [String]] = [:]
-        // Series by series: both sides are ascending by year, so one merge pass compares them.
-        func compare(_ series: SeriesKey, _ before: [Observation], _ after: [Observation]) {
+        var flips: [StatusChange] = []
+
+        init(tolerance: Figure?, ignoreSource: Bool) {
+            self.tolerance = tolerance
+            self.ignoreSource = ignoreSource
+        }
+
+        /// Both sides are ascending by year, so one merge pass compares them.
+        mutating func compare(_ series: SeriesKey, _ before: [Observation], _ after: [Observation]) {
             func entry(_ o: Observation) -> Entry {
                 Entry(key: Key(indicator: series.indicator, region: series.region, year: o.year), value: o.value, source: o.source, note: o.note)
             }
@@ -113,34 +154,6 @@ public struct MeasurementDiff: Sendable {
                 }
             }
         }
-        for (key, after) in new.series { compare(key, old.series[key] ?? [], after) }
-        for (key, before) in old.series where new.series[key] == nil { compare(key, before, []) }
-        self.added = added.sorted { $0.key < $1.key }
-        self.removed = removed.sorted { $0.key < $1.key }
-        self.changed = changed.sorted { $0.key < $1.key }
-        self.sourceChanges = sources.sorted { $0.key < $1.key }
-
-        // Status flips: run the engine on both editions, both judged as of the same year.
-        // A judgement reads only its region's series (AttainmentEngine.inputs), so only
-        // the targets that read a changed series are judged: the rest cannot flip.
-        let common = asOf ?? [old.latestYear, new.latestYear].compactMap { $0 }.max()
-        let oldEngine = AttainmentEngine(catalog: catalog, measurements: old, asOf: common)
-        let newEngine = AttainmentEngine(catalog: catalog, measurements: new, asOf: common)
-        let changedSeries = touched
-        let regions = touched.keys.sorted()
-        let parts = 2
-        // Regions are judged independently: half on each core, joined in order.
-        self.statusChanges = parallelMap(parts) { part in
-            var flips: [StatusChange] = []
-            for region in regions[(regions.count * part / parts)..<(regions.count * (part + 1) / parts)] {
-                let a = oldEngine.evaluate(region: region, reading: changedSeries[region]).results
-                let b = newEngine.evaluate(region: region, reading: changedSeries[region]).results
-                for (x, y) in zip(a, b) where x.status != y.status {
-                    flips.append(StatusChange(target: x.target, region: region, old: x.status, new: y.status, oldReason: x.reason, newReason: y.reason))
-                }
-            }
-            return flips
-        }.flatMap { $0 }
     }
 
     static func differs(_ a: MeasuredValue, _ b: MeasuredValue, tolerance: Figure?) -> Bool {
