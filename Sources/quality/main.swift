@@ -7,11 +7,14 @@ import Glibc
 
 // The real terminal and environment, handed to the library; nothing else lives here.
 let writer = StandardStreams()
+/// What the commands read, left for `exit` to free at once.
+nonisolated(unsafe) var keptUntilExit: [any Sendable] = []
 let context = CLIContext(
     environment: ProcessInfo.processInfo.environment,
     stdoutIsTerminal: isatty(1) == 1,
     stderrIsTerminal: isatty(2) == 1,
-    write: { stream, text in writer.write(stream, text) })
+    write: { stream, text in writer.write(stream, text) },
+    keepUntilExit: { keptUntilExit.append($0) })
 let status = QualityCLI.run(Array(CommandLine.arguments.dropFirst()), context: context)
 writer.flush()
 exit(status.rawValue)

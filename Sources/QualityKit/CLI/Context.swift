@@ -18,6 +18,10 @@ public struct CLIContext: Sendable {
     public var writeFile: @Sendable (String, String, Bool) throws -> Void
     /// Writes a file's bytes exactly (for `convert` in another encoding).
     public var writeBytes: @Sendable (String, [UInt8]) throws -> Void
+    /// Takes what a command read and no longer needs, to be freed by the process's exit
+    /// rather than object by object (millions of them, after a large table: a quarter of
+    /// a second). Tests keep the default, which lets go at once.
+    public var keepUntilExit: @Sendable (any Sendable) -> Void
 
     public init(
         environment: [String: String],
@@ -27,7 +31,8 @@ public struct CLIContext: Sendable {
         open: @escaping @Sendable (String) throws -> ChunkReader = { try FileChunkReader(path: $0) },
         canReopen: @escaping @Sendable (String) -> Bool = FileChunkReader.isRegularFile,
         writeFile: @escaping @Sendable (String, String, Bool) throws -> Void = CLIContext.writeToDisk,
-        writeBytes: @escaping @Sendable (String, [UInt8]) throws -> Void = { try Data($1).write(to: URL(fileURLWithPath: $0)) }
+        writeBytes: @escaping @Sendable (String, [UInt8]) throws -> Void = { try Data($1).write(to: URL(fileURLWithPath: $0)) },
+        keepUntilExit: @escaping @Sendable (any Sendable) -> Void = { _ in }
     ) {
         self.environment = environment
         self.stdoutIsTerminal = stdoutIsTerminal
@@ -37,6 +42,7 @@ public struct CLIContext: Sendable {
         self.canReopen = canReopen
         self.writeFile = writeFile
         self.writeBytes = writeBytes
+        self.keepUntilExit = keepUntilExit
     }
 
     /// Writes `text` to `path`, appending when asked.

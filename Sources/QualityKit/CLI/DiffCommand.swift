@@ -61,6 +61,7 @@ enum DiffCommand {
             trouble = trouble || unreadable || !errors.isEmpty
         }
         let (old, new) = (loaded[0].0, loaded[1].0)
+        context.keepUntilExit(loaded)
         let diff = MeasurementDiff(old: old, new: new, catalog: catalog, tolerance: tolerance, ignoreSource: args.has("--ignore-source"), asOf: asOf)
         let renderer = DiffRenderer(diff: diff, catalog: catalog, lang: lang, oldLabel: oldLabel, newLabel: newLabel)
         switch format {

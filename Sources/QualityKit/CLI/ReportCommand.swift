@@ -49,6 +49,7 @@ enum ReportCommand {
             for d in loaded.reader.diagnostics where d.code == .emptyFile { context.err(d.formatted + "\n") }
             return .failure
         }
+        context.keepUntilExit(loaded.measurements)
         let engine = AttainmentEngine(catalog: catalog, measurements: loaded.measurements, asOf: asOf, tolerance: tolerance)
         var regions: [RegionCode]
         if byRegion {
@@ -88,6 +89,7 @@ enum ReportCommand {
             context.err("quality: error: cannot write '\(escapingControls(outputPath))': \(writeError)\n")
             return .failure
         }
+        context.keepUntilExit(doc)
         // The one-line account on stderr: nothing dropped silently.
         let values = loaded.measurements.count
         var line = "quality report: \(plural(reports.count, "region")), \(plural(reports.reduce(0) { $0 + $1.results.count }, "target")), \(plural(values, "value")) read"
