@@ -117,6 +117,27 @@ import Testing
         #expect(parsed == [text])
     }
 
+    /// Integers go out digit by digit: every width and sign, the extremes included.
+    @Test func integersAreWrittenAsSwiftPrintsThem() {
+        let values = [0, 7, -2, 10, -10, 99, 100, 2026, -1_000_000, 1_234_567_890_123, Int.max, Int.min, Int.min + 1]
+        var w = JSONWriter()
+        w.beginArray()
+        for v in values { w.int(v) }
+        w.endArray()
+        #expect(w.text == "[\n" + values.map { "  \($0)" }.joined(separator: ",\n") + "\n]\n")
+    }
+
+    /// Indents deeper than the run of spaces kept for them still come out whole.
+    @Test func deepIndentsAreWhole() {
+        var w = JSONWriter()
+        for _ in 0..<40 { w.beginArray() }
+        w.int(1)
+        for _ in 0..<40 { w.endArray() }
+        let lines = w.text.split(separator: "\n")
+        #expect(lines[40] == Substring(String(repeating: " ", count: 80) + "1"))
+        #expect(lines[41] == Substring(String(repeating: " ", count: 78) + "]"))
+    }
+
     @Test func numbersAreExactOrNull() throws {
         var w = JSONWriter()
         w.beginArray()

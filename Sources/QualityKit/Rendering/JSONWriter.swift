@@ -50,7 +50,9 @@ struct JSONWriter {
     mutating func key(_ name: String) {
         element()
         writeString(name)
-        bytes.append(contentsOf: [0x20, UInt8(ascii: ":"), 0x20])
+        bytes.append(0x20)
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(0x20)
         afterKey = true
     }
 
@@ -136,31 +138,53 @@ struct JSONWriter {
     /// Separates and indents a new element of the innermost container.
     private mutating func element() {
         guard let n = counts.last else { return }
-        if n > 0 { bytes.append(contentsOf: [UInt8(ascii: ","), 0x0A]) }
+        if n > 0 {
+            bytes.append(UInt8(ascii: ","))
+            bytes.append(0x0A)
+        }
         counts[counts.count - 1] = n + 1
         indent(counts.count)
     }
 
+    private static let spaces = [UInt8](repeating: 0x20, count: 64)
+
     private mutating func indent(_ depth: Int) {
-        for _ in 0..<(depth * 2) { bytes.append(0x20) }
+        var n = depth * 2
+        while n > 0 {
+            let run = min(n, JSONWriter.spaces.count)
+            bytes.append(contentsOf: JSONWriter.spaces[0..<run])
+            n -= run
+        }
     }
 
+    /// Decimal digits, written straight into the bytes (no string in between).
     private mutating func appendDigits(_ value: Int) {
-        bytes.append(contentsOf: String(value).utf8)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: d[(20 - count)...])
+        }
     }
 
     private mutating func writeString(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
         // Most strings need no escape and are copied whole. A lead byte 0xC2
         // or 0xE2 may start a C1 control or a bidi override: look closer.
-        var plain = true
-        for b in value.utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == 0x7F || b == 0xC2 || b == 0xE2 {
-            plain = false
-            break
+        var value = value
+        let plain = value.withUTF8 { utf8 -> Bool in
+            for b in utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == 0x7F || b == 0xC2 || b == 0xE2 { return false }
+            bytes.append(contentsOf: utf8)
+            return true
         }
-        if plain {
-            bytes.append(contentsOf: value.utf8)
-        } else {
+        if !plain {
             for scalar in value.unicodeScalars { writeEscaped(scalar) }
         }
         bytes.append(UInt8(ascii: "\""))
