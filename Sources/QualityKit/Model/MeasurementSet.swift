@@ -51,6 +51,8 @@ public struct MeasurementSet: Sendable, Equatable {
         private var run: [Observation] = []
         /// Whether the run's region already has its name (the first one given wins).
         private var runNamed = false
+        /// How long the last run grew: room made for the next at once (panels are regular).
+        private var lastRunCount = 0
 
         public init() {}
 
@@ -65,7 +67,11 @@ public struct MeasurementSet: Sendable, Equatable {
             flush()
             let key = SeriesKey(indicator: indicator, region: region)
             runKey = key
-            run = grouped.removeValue(forKey: key) ?? []
+            if let resumed = grouped.removeValue(forKey: key) {
+                run = resumed
+            } else {
+                run.reserveCapacity(min(lastRunCount, 64))
+            }
             runNamed = regionNames[region] != nil
         }
 
@@ -82,13 +88,16 @@ public struct MeasurementSet: Sendable, Equatable {
         /// which becomes the series being filled.
         mutating func value(_ indicator: String, _ region: RegionCode, year: Int) -> Observation? {
             select(indicator, region)
-            return run.first { $0.year == year && !$0.value.isMissing }
+            // By index: handing each observation to a closure would copy its strings.
+            for i in run.indices where run[i].year == year && !run[i].value.isMissing { return run[i] }
+            return nil
         }
 
         private mutating func flush() {
             guard let key = runKey else { return }
             // A series looked at (`value`) but given nothing is no series.
             if !run.isEmpty { grouped[key] = run }
+            lastRunCount = run.count
             run = []
             runKey = nil
         }

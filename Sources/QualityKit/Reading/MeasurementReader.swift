@@ -711,8 +711,8 @@ public final class MeasurementReader {
         let start = rowStart
         var taken = 0
         var missing = 0
-        rowSightings.removeAll(keepingCapacity: true)
-        pendingCandidates.removeAll(keepingCapacity: true)
+        if !rowSightings.isEmpty { rowSightings.removeAll(keepingCapacity: true) }
+        if !pendingCandidates.isEmpty { pendingCandidates.removeAll(keepingCapacity: true) }
         for (i, v) in values.enumerated() {
             if !v.value.isMissing {
                 let key = SeenTable.key(slot: givenSlot ?? slot(for: indicator), region: region.code, year: v.year)
