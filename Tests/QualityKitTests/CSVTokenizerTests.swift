@@ -169,6 +169,32 @@ func tokenize(_ bytes: [UInt8], chunkSize: Int = 1 << 20, delimiter: UInt8 = UIn
     }
 }
 
+@Suite struct PlainWordsTests {
+    /// The word-at-a-time scan stops exactly where a byte-by-byte one would (at the
+    /// first stop or control byte, or the last whole word), whatever follows that byte
+    /// in its word: a borrow from a zero lane must not cut the run short.
+    @Test func agreesWithAByteByByteScan() {
+        var rng = SeededRandom(seed: 7)
+        let alphabet: [UInt8] = [0x2C, 0x22, 0x0A, 0x0D, 0x09, 0x00, 0x01, 0x1F, 0x20, 0x21, 0x2B, 0x2D, 0x41, 0x7F, 0x80, 0xBF, 0xE4, 0xB8, 0xAD, 0xFF]
+        var disagreements: [String] = []
+        for _ in 0..<20_000 {
+            let bytes = (0..<Int.random(in: 0...40, using: &rng)).map { _ in
+                Int.random(in: 0..<3, using: &rng) == 0 ? alphabet.randomElement(using: &rng)! : [0x41, 0xE4, 0xB8, 0xAD, 0x30].randomElement(using: &rng)!
+            }
+            let from = bytes.isEmpty ? 0 : Int.random(in: 0...bytes.count, using: &rng)
+            for stop in [UInt8(ascii: ","), UInt8(ascii: "\""), 0x09] {
+                let got = bytes.withUnsafeBufferPointer { CSVTokenizer.plainWords($0, from: from, stop: UInt64(stop) &* 0x0101_0101_0101_0101) }
+                let first = bytes[from...].firstIndex { $0 == stop || $0 < 0x20 } ?? bytes.count
+                let end = min(first, from + (bytes.count - from) / 8 * 8)
+                let run = bytes[from..<end]
+                let expected = (run.count, run.filter { $0 & 0xC0 != 0x80 }.count, UInt8(run.contains { $0 >= 0x80 } ? 0x80 : 0))
+                if got != expected, disagreements.count < 5 { disagreements.append("\(bytes) from \(from) stop \(stop): \(got) != \(expected)") }
+            }
+        }
+        #expect(disagreements.isEmpty)
+    }
+}
+
 @Suite struct LargeFileEncodingTests {
     /// A GB18030 file larger than the sniff window, with a two-byte character cut by the window's end.
     @Test(arguments: [0, 1])

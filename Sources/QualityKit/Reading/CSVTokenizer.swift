@@ -463,10 +463,10 @@ public final class CSVTokenizer {
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
     private static let quoteWord = UInt64(quote) &* ones
 
-    /// The run of whole 8-byte words from `from` that hold no byte of `stop`
-    /// (a byte repeated in every lane) and no control byte (line ends, NUL, tab):
-    /// its length, its scalars (bytes that are not UTF-8 continuations) and
-    /// 0x80 if any byte is not ASCII. The byte loop takes everything after it.
+    /// The run of bytes from `from`, read eight at a time, up to the first byte of
+    /// `stop` (a byte repeated in every lane) or control byte (line ends, NUL, tab),
+    /// or to the last whole word: its length, its scalars (bytes that are not UTF-8
+    /// continuations) and 0x80 if any byte is not ASCII. The byte loop takes the rest.
     @inline(__always)
     static func plainWords(_ buf: UnsafeBufferPointer<UInt8>, from: Int, stop: UInt64) -> (count: Int, scalars: Int, high: UInt8) {
         guard let base = buf.baseAddress else { return (0, 0, 0) }
@@ -480,7 +480,19 @@ public final class CSVTokenizer {
             let x = w ^ stop
             let control = (w &- 0x2020_2020_2020_2020) & ~w & highBits
             let stopped = (x &- ones) & ~x & highBits
-            if control | stopped != 0 { break }
+            let flagged = control | stopped
+            if flagged != 0 {
+                // The lowest flagged lane is a real one (a borrow only flags lanes above it):
+                // the lanes below it are plain too.
+                let plain = flagged.trailingZeroBitCount >> 3
+                if plain > 0 {
+                    let mask: UInt64 = (1 << (UInt64(plain) << 3)) &- 1
+                    any |= w & mask
+                    continuations += (w & ~(w << 1) & highBits & mask).nonzeroBitCount
+                    j += plain
+                }
+                break
+            }
             any |= w
             continuations += (w & ~(w << 1) & highBits).nonzeroBitCount
             j += 8
