@@ -127,6 +127,19 @@ func tokenize(_ bytes: [UInt8], chunkSize: Int = 1 << 20, delimiter: UInt8 = UIn
         #expect(records[1].issues[0].message.hasPrefix("field contains bytes that are not valid UTF-8 (FF);"))
     }
 
+    /// A field is checked again unless it has exactly the bytes of the last one checked in
+    /// its column: the same length is not enough, nor the same bytes in another column.
+    @Test(arguments: [1, 3, 1 << 20])
+    func aFieldIsCheckedUnlessItRepeatsTheLastOne(_ chunkSize: Int) throws {
+        let valid = Array("指标".utf8)
+        var broken = valid
+        broken[5] = 0xFF
+        let comma = [UInt8(ascii: ",")], newline = [UInt8(ascii: "\n")]
+        let rows: [[UInt8]] = [valid + comma + valid, valid + comma + valid, broken + comma + valid, valid + comma + broken, valid + comma + valid]
+        let records = try tokenize(rows.flatMap { $0 + newline }, chunkSize: chunkSize)
+        #expect(records.map { $0.issues.map(\.position.column) } == [[], [], [1], [4], []])
+    }
+
     @Test func encodingNamesParse() {
         #expect(TextEncoding(name: "GBK") == .gb18030)
         #expect(TextEncoding(name: "utf8") == .utf8)

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A 1-based line and column (in Unicode scalars) in a text file.
 public struct TextPosition: Sendable, Hashable, Comparable {
     public var line: Int
@@ -120,6 +124,11 @@ public struct CSVRecord: Sendable {
         fieldFrom = -1
     }
 
+    /// The open field's bytes in the chunk, while they are one run of it (nil once copying).
+    var openFieldRange: Range<Int>? {
+        copying ? nil : fieldFrom < 0 ? 0..<0 : fieldFrom..<fieldTo
+    }
+
     /// Ends the open field: kept as a field, or dropped (past the field limit).
     /// Returns its bytes when they hold a NUL or (with `validate`) are not valid UTF-8.
     mutating func closeField(_ chunk: UnsafeBufferPointer<UInt8>, at position: TextPosition, keep: Bool, validate: Bool, hasNUL: Bool) -> [UInt8]? {
@@ -187,16 +196,23 @@ public final class CSVTokenizer {
     private let encoding: TextEncoding
     private var chunk: [UInt8] = []
     private var index = 0
+    /// Where in `chunk` each of the first columns' last field checked as valid UTF-8
+    /// lies: a field with the same bytes (the indicator of a series, repeated row after
+    /// row) is not checked again. Empty: none yet.
+    private let checkedFields = UnsafeMutableBufferPointer<Range<Int>>.allocate(capacity: 32)
     private var atEnd = false
     private var line = 1
     private var column = 1
     /// A CR ended the last line, so an LF right after it belongs to the same line end.
     private var pendingCR = false
 
+    deinit { checkedFields.deallocate() }
+
     /// - Parameter firstLine: the line the input starts on, when it is the rest of a file.
     public init(reader: ChunkReader, delimiter: UInt8 = UInt8(ascii: ","), limits: ReaderLimits = .standard, encoding: TextEncoding = .utf8, firstLine: Int = 1) {
         self.reader = reader
         self.line = firstLine
+        checkedFields.initialize(repeating: 0..<0)
         self.delimiter = delimiter
         self.limits = limits
         self.encoding = encoding
@@ -232,8 +248,14 @@ public final class CSVTokenizer {
                 overLimit = true
                 record.issues.append(SyntaxIssue(code: .recordTooLarge, message: "record has more than \(limits.maxFields) fields", position: TextPosition(line: record.line, column: 1)))
             }
-            if let bad = record.closeField(buf, at: fieldPosition, keep: keep, validate: fieldHigh >= 0x80, hasNUL: fieldHasNUL) {
+            var validate = fieldHigh >= 0x80
+            let column = record.count
+            let range = validate && keep ? record.openFieldRange : nil
+            if let range, column < checkedFields.count, sameBytes(buf, range, checkedFields[column]) { validate = false }
+            if let bad = record.closeField(buf, at: fieldPosition, keep: keep, validate: validate, hasNUL: fieldHasNUL) {
                 record.issues.append(SyntaxIssue(code: .undecodable, message: undecodableMessage(bad), position: fieldPosition))
+            } else if let range, column < checkedFields.count {
+                checkedFields[column] = range
             }
             fieldQuoted = false
             fieldHigh = 0
@@ -251,6 +273,7 @@ public final class CSVTokenizer {
                     // A record under way keeps its fields before the chunk they are in goes.
                     if recordStarted { chunk.withUnsafeBufferPointer { record.copyFields($0) } }
                     chunk = next
+                    for k in checkedFields.indices { checkedFields[k] = 0..<0 }
                     index = 0
                     continue
                 }
@@ -457,6 +480,12 @@ public final class CSVTokenizer {
         }
         finishRecord(&record)
         return true
+    }
+
+    /// Whether two stretches of the chunk hold the same bytes.
+    @inline(__always)
+    private func sameBytes(_ buf: UnsafeBufferPointer<UInt8>, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        a.count == b.count && memcmp(buf.baseAddress! + a.lowerBound, buf.baseAddress! + b.lowerBound, a.count) == 0
     }
 
     private static let ones: UInt64 = 0x0101_0101_0101_0101
