@@ -133,21 +133,25 @@ public struct MeasurementDiff: Sendable {
                     differs = true
                     j += 1
                 } else {
-                    let previous = before[i]
-                    let current = after[j]
-                    let key = Key(indicator: series.indicator, region: series.region, year: current.year)
-                    if previous.value != current.value { differs = true }
-                    if MeasurementDiff.differs(previous.value, current.value, tolerance: tolerance) {
-                        var delta: Figure?
-                        var relative: Double?
-                        if case .number(let a) = previous.value, case .number(let b) = current.value {
-                            delta = b - a
-                            if a.doubleValue != 0, let d = delta { relative = d.doubleValue / a.doubleValue }
+                    // Fields read in place: copying whole observations would retain every string.
+                    let (old, new) = (before[i].value, after[j].value)
+                    if old != new {
+                        differs = true
+                        if MeasurementDiff.differs(old, new, tolerance: tolerance) {
+                            var delta: Figure?
+                            var relative: Double?
+                            if case .number(let a) = old, case .number(let b) = new {
+                                delta = b - a
+                                if a.doubleValue != 0, let d = delta { relative = d.doubleValue / a.doubleValue }
+                            }
+                            changed.append(Revision(key: Key(indicator: series.indicator, region: series.region, year: after[j].year), old: old, new: new, delta: delta, relative: relative))
                         }
-                        changed.append(Revision(key: key, old: previous.value, new: current.value, delta: delta, relative: relative))
                     }
-                    if !ignoreSource, previous.source != current.source || previous.note != current.note {
-                        sources.append(SourceChange(key: key, oldSource: previous.source, newSource: current.source, oldNote: previous.note, newNote: current.note))
+                    if !ignoreSource, before[i].source != after[j].source || before[i].note != after[j].note {
+                        sources.append(
+                            SourceChange(
+                                key: Key(indicator: series.indicator, region: series.region, year: after[j].year), oldSource: before[i].source, newSource: after[j].source,
+                                oldNote: before[i].note, newNote: after[j].note))
                     }
                     i += 1
                     j += 1
