@@ -86,10 +86,10 @@ public struct MeasurementDiff: Sendable {
             }
             return half
         }
-        self.added = halves.flatMap(\.added).sorted { $0.key < $1.key }
-        self.removed = halves.flatMap(\.removed).sorted { $0.key < $1.key }
-        self.changed = halves.flatMap(\.changed).sorted { $0.key < $1.key }
-        self.sourceChanges = halves.flatMap(\.sources).sorted { $0.key < $1.key }
+        self.added = MeasurementDiff.sortedByKey(halves.flatMap(\.added), \.key)
+        self.removed = MeasurementDiff.sortedByKey(halves.flatMap(\.removed), \.key)
+        self.changed = MeasurementDiff.sortedByKey(halves.flatMap(\.changed), \.key)
+        self.sourceChanges = MeasurementDiff.sortedByKey(halves.flatMap(\.sources), \.key)
         // By region, each region's in judging order (a stable sort keeps it).
         self.statusChanges = halves.flatMap(\.flips).sorted { $0.region < $1.region }
     }
@@ -158,6 +158,19 @@ public struct MeasurementDiff: Sendable {
                 }
             }
         }
+    }
+
+    /// Sorted as `Key.<` sorts, with each indicator's name compared once: by its rank
+    /// among the names present, then region and year, all integers.
+    static func sortedByKey<T>(_ items: [T], _ key: (T) -> Key) -> [T] {
+        var rank: [String: Int] = [:]
+        for name in Set(items.map { key($0).indicator }).sorted() { rank[name] = rank.count }
+        return items.map { item in
+            let k = key(item)
+            return (rank: rank[k.indicator]!, region: k.region.code, year: k.year, item: item)
+        }
+        .sorted { ($0.rank, $0.region, $0.year) < ($1.rank, $1.region, $1.year) }
+        .map(\.item)
     }
 
     static func differs(_ a: MeasuredValue, _ b: MeasuredValue, tolerance: Figure?) -> Bool {
