@@ -14,6 +14,7 @@ let context = CLIContext(
     stdoutIsTerminal: isatty(1) == 1,
     stderrIsTerminal: isatty(2) == 1,
     write: { stream, text in writer.write(stream, text) },
+    writeData: { stream, bytes in writer.write(stream, bytes) },
     keepUntilExit: { keptUntilExit.append($0) })
 let status = QualityCLI.run(Array(CommandLine.arguments.dropFirst()), context: context)
 writer.flush()

@@ -10,6 +10,8 @@ public struct CLIContext: Sendable {
     public var stdoutIsTerminal: Bool
     public var stderrIsTerminal: Bool
     public var write: @Sendable (Stream, String) -> Void
+    /// Writes UTF-8 bytes to a stream as they are (a large streamed report); by default, as text through `write`.
+    public var writeData: @Sendable (Stream, [UInt8]) -> Void
     /// Opens a file (or `-` for standard input) as a chunk stream.
     public var open: @Sendable (String) throws -> ChunkReader
     /// True when `open` can open the path again and get the same bytes (a regular file).
@@ -28,6 +30,7 @@ public struct CLIContext: Sendable {
         stdoutIsTerminal: Bool = false,
         stderrIsTerminal: Bool = false,
         write: @escaping @Sendable (Stream, String) -> Void,
+        writeData: (@Sendable (Stream, [UInt8]) -> Void)? = nil,
         open: @escaping @Sendable (String) throws -> ChunkReader = { try FileChunkReader(path: $0) },
         canReopen: @escaping @Sendable (String) -> Bool = FileChunkReader.isRegularFile,
         writeFile: @escaping @Sendable (String, String, Bool) throws -> Void = CLIContext.writeToDisk,
@@ -38,6 +41,7 @@ public struct CLIContext: Sendable {
         self.stdoutIsTerminal = stdoutIsTerminal
         self.stderrIsTerminal = stderrIsTerminal
         self.write = write
+        self.writeData = writeData ?? { stream, bytes in write(stream, String(decoding: bytes, as: UTF8.self)) }
         self.open = open
         self.canReopen = canReopen
         self.writeFile = writeFile
@@ -59,6 +63,8 @@ public struct CLIContext: Sendable {
     }
 
     func out(_ text: String) { write(.stdout, text) }
+
+    func outBytes(_ bytes: [UInt8]) { writeData(.stdout, bytes) }
     func err(_ text: String) { write(.stderr, text) }
 
     /// Colour only on a terminal, and never when NO_COLOR is set.

@@ -79,7 +79,11 @@ enum ReportCommand {
         }
         switch format {
         case "markdown": emit(ReportFormats.markdown(doc, lang: lang))
-        case "json": ReportFormats.json(doc, lang: lang, emit: emit)
+        case "json":
+            // Streamed as bytes: the pieces of a large report are never made strings.
+            ReportFormats.json(doc, lang: lang) { piece in
+                if outputPath == nil { context.outBytes(piece) } else { emit(String(decoding: piece, as: UTF8.self)) }
+            }
         case "csv": emit(ReportFormats.csv(doc, lang: lang))
         case "html": emit(ReportHTMLRenderer.render(doc, lang: lang))
         default:

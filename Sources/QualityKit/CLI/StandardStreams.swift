@@ -31,6 +31,14 @@ public final class StandardStreams: @unchecked Sendable {
         }
     }
 
+    /// Bytes for stdout or stderr, in order with text written through `write`.
+    public func write(_ stream: CLIContext.Stream, _ bytes: [UInt8]) {
+        lock.lock()
+        defer { lock.unlock() }
+        flushLocked()
+        writeAll(stream == .stdout ? 1 : 2, bytes)
+    }
+
     public func flush() {
         lock.lock()
         defer { lock.unlock() }

@@ -32,12 +32,17 @@ struct JSONWriter {
         String(decoding: bytes, as: UTF8.self) + "\n"
     }
 
-    /// The bytes written so far as text, leaving the writer empty but in place,
-    /// for streaming a large document out in pieces.
-    mutating func take() -> String {
-        let piece = String(decoding: bytes, as: UTF8.self)
-        bytes.removeAll(keepingCapacity: true)
-        return piece
+    /// The bytes written so far, leaving the writer empty but in place, for
+    /// streaming a large document out in pieces.
+    mutating func take() -> [UInt8] {
+        defer { bytes = [] }
+        return bytes
+    }
+
+    /// The finished bytes, with the trailing newline every command prints.
+    mutating func takeFinished() -> [UInt8] {
+        bytes.append(0x0A)
+        return take()
     }
 
     // MARK: Containers
@@ -146,15 +151,15 @@ struct JSONWriter {
         indent(counts.count)
     }
 
-    private static let spaces = [UInt8](repeating: 0x20, count: 64)
-
     private mutating func indent(_ depth: Int) {
+        // Eight spaces at a time: most indents are a few words.
+        let eight: UInt64 = 0x2020_2020_2020_2020
         var n = depth * 2
-        while n > 0 {
-            let run = min(n, JSONWriter.spaces.count)
-            bytes.append(contentsOf: JSONWriter.spaces[0..<run])
-            n -= run
+        while n >= 8 {
+            withUnsafeBytes(of: eight) { bytes.append(contentsOf: $0) }
+            n -= 8
         }
+        if n > 0 { withUnsafeBytes(of: eight) { bytes.append(contentsOf: $0[0..<n]) } }
     }
 
     /// Decimal digits, written straight into the bytes (no string in between).

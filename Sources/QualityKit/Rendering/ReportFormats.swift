@@ -184,9 +184,9 @@ enum ReportFormats {
         doc.catalog.region(code: code.code)?.slug ?? String(code.code)
     }
 
-    /// The report as JSON, handed to `emit` in pieces of about a megabyte, so a
-    /// report on thousands of regions never sits whole in memory.
-    static func json(_ doc: ReportDocument, lang: Language, emit: (String) -> Void) {
+    /// The report as JSON (UTF-8), handed to `emit` in pieces of about a megabyte,
+    /// so a report on thousands of regions never sits whole in memory.
+    static func json(_ doc: ReportDocument, lang: Language, emit: ([UInt8]) -> Void) {
         var w = JSONWriter()
         let many = doc.byRegion || doc.regions.count != 1
         w.beginObject()
@@ -206,7 +206,7 @@ enum ReportFormats {
         writeSummary(doc.regions.lazy.flatMap(\.results), skipped: doc.skipped.count, &w)
         writeUnused(doc, &w)
         w.endObject()
-        emit(w.text)
+        emit(w.takeFinished())
     }
 
     /// A region's keys from `region` to `results`, in key order.
@@ -222,7 +222,7 @@ enum ReportFormats {
 
     /// The elements of `regions`, written on both cores a batch at a time and
     /// emitted in order; each batch is about a megabyte per core.
-    static func writeRegions(_ reports: [RegionReport], _ doc: ReportDocument, lang: Language, emit: (String) -> Void) {
+    static func writeRegions(_ reports: [RegionReport], _ doc: ReportDocument, lang: Language, emit: ([UInt8]) -> Void) {
         let perCore = 24
         var start = 0
         while start < reports.count {
@@ -246,9 +246,9 @@ enum ReportFormats {
 
     /// The whole report as one JSON text.
     static func json(_ doc: ReportDocument, lang: Language) -> String {
-        var text = ""
-        json(doc, lang: lang) { text += $0 }
-        return text
+        var bytes: [UInt8] = []
+        json(doc, lang: lang) { bytes += $0 }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: CSV
