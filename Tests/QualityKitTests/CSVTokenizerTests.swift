@@ -118,6 +118,16 @@ func tokenize(_ bytes: [UInt8], chunkSize: Int = 1 << 20, delimiter: UInt8 = UIn
         #expect(try decode(be, chunkSize: chunkSize) == (Self.text, .utf16BE))
     }
 
+    /// Each invalid GB18030 sequence, and one cut off by the end, becomes one 0xFF byte
+    /// (which the tokenizer then reports), however the input is cut into chunks.
+    @Test(arguments: [1, 2, 3, 1 << 20])
+    func invalidSequencesAreMarkedOneByteEach(_ chunkSize: Int) throws {
+        let (stream, _) = try TextDecoding.utf8Stream(from: MemoryChunkReader([0x61, 0x80, 0x62, 0xC9, 0xAD, 0x80, 0x80, 0x63, 0xC1], chunkSize: chunkSize), encoding: .gb18030)
+        var out: [UInt8] = []
+        while let c = try stream.nextChunk() { out += c }
+        #expect(out == [0x61, 0xFF, 0x62, 0xE6, 0xA3, 0xAE, 0xFF, 0xFF, 0x63, 0xFF])
+    }
+
     @Test func undecodableBytesAreMarkedNeverReplaced() throws {
         // GB18030 forced on bytes that end in half a character.
         let (text, _) = try decode([0xC9, 0xAD, 0xC1], forced: .gb18030)

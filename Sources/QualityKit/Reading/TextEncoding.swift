@@ -198,10 +198,10 @@ final class IconvChunkReader: ChunkReader {
     deinit { iconv_close(converter) }
 
     func nextChunk() throws -> [UInt8]? {
-        if ended { return nil }
+        if ended, carry.isEmpty { return nil }
         var input: [UInt8]
-        if let chunk = try upstream.nextChunk() {
-            input = carry + chunk
+        if !ended, let chunk = try upstream.nextChunk() {
+            input = carry.isEmpty ? chunk : carry + chunk
             carry = []
         } else {
             ended = true
@@ -209,53 +209,51 @@ final class IconvChunkReader: ChunkReader {
             input = carry
             carry = []
         }
-        var output = [UInt8]()
-        output.reserveCapacity(input.count * 2 + 16)
-        var scratch = [UInt8](repeating: 0, count: max(4096, input.count * 2 + 16))
-        var offset = 0
-        while offset < input.count {
-            var consumed = 0
-            var produced = 0
-            var failure: Int32 = 0
-            input.withUnsafeMutableBufferPointer { inBuf in
-                scratch.withUnsafeMutableBufferPointer { outBuf in
-                    var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress! + offset)
-                        .assumingMemoryBound(to: CChar.self)
-                    var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress!)
-                        .assumingMemoryBound(to: CChar.self)
+        // Converted straight into the output's storage. Twice the input and a little is
+        // always room enough: no source character takes more than twice its bytes in
+        // UTF-8, and a byte marking an invalid sequence stands for at least one byte.
+        let output = [UInt8](unsafeUninitializedCapacity: input.count * 2 + 16) { out, written in
+            var offset = 0
+            while offset < input.count {
+                var consumed = 0
+                var failure: Int32 = 0
+                input.withUnsafeMutableBufferPointer { inBuf in
+                    var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress! + offset).assumingMemoryBound(to: CChar.self)
+                    var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(out.baseAddress! + written).assumingMemoryBound(to: CChar.self)
                     var inLeft = inBuf.count - offset
-                    var outLeft = outBuf.count
+                    var outLeft = out.count - written
                     let result = iconv(converter, &inPtr, &inLeft, &outPtr, &outLeft)
                     if result == -1 { failure = errno }
                     consumed = (inBuf.count - offset) - inLeft
-                    produced = outBuf.count - outLeft
+                    written = out.count - outLeft
                 }
-            }
-            output += scratch[0..<produced]
-            offset += consumed
-            switch failure {
-            case 0:
-                break
-            case E2BIG:
-                continue
-            case EINVAL:
-                // An incomplete sequence at the end of this chunk.
-                if ended {
+                offset += consumed
+                switch failure {
+                case 0:
+                    break
+                case EINVAL where !ended:
+                    // An incomplete sequence at the end of this chunk: it ends in the next.
+                    carry = Array(input[offset...])
+                    offset = input.count
+                case EINVAL:
                     // Cut off by the end of the input: invalid in a file, expected in a sniffed prefix.
                     if truncatedEndIsError {
                         invalidSequences += 1
-                        output.append(0xFF)
+                        out[written] = 0xFF
+                        written += 1
                     }
                     offset = input.count
-                } else {
+                case E2BIG:
+                    // Not expected (see above); the rest waits for the next call rather than be lost.
                     carry = Array(input[offset...])
                     offset = input.count
+                default:
+                    // EILSEQ: not valid in the source encoding. Mark it and move on.
+                    invalidSequences += 1
+                    out[written] = 0xFF
+                    written += 1
+                    offset = min(input.count, offset + invalidStep)
                 }
-            default:
-                // EILSEQ: not valid in the source encoding. Mark it and move on.
-                invalidSequences += 1
-                output.append(0xFF)
-                offset = min(input.count, offset + invalidStep)
             }
         }
         if output.isEmpty, !ended { return try nextChunk() }
