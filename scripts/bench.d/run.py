@@ -1,41 +1,73 @@
-"""Times whole processes side by side and writes the ratio table.
+"""Times whole processes side by side and writes the results the ratio table is made from.
 
-Each command runs after one warm-up run, several times; we report median, min and max
-wall time and peak resident memory (GNU time's %M), then ratios quality ÷ peer.
+Each command runs once to warm up, then several times; we report median, min and max wall
+time and peak resident memory (GNU time's %M). The jobs of one panel size take turns, one run
+each per round, so a machine whose speed drifts (a shared one does, by up to half over minutes)
+slows quality and its peers alike and the ratios still compare like with like. A job timed once
+(frictionless, daff) runs on its own after the rounds.
 """
-import json, os, platform, shutil, statistics, subprocess, sys, time
+import json, statistics, subprocess, sys, time
 
-def measure(cmd, runs, cwd, ok, wrap=True):
-    """Runs `cmd` once to warm up (unless runs is 1), then `runs` times; a run whose exit
-    code is not in `ok` fails the job, so a peer that errors out never counts as fast."""
-    samples, rss = [], []
-    total = runs + 1 if runs > 1 else 1
-    for k in range(total):
-        t0 = time.perf_counter()
-        argv = (["/usr/bin/time", "-f", "%M"] if wrap else []) + cmd
-        p = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        dt = time.perf_counter() - t0
-        lines = p.stderr.strip().splitlines()
-        kb = int(lines[-1]) if wrap and lines and lines[-1].isdigit() else 0
-        if p.returncode not in ok:
-            return {"error": f"exit {p.returncode}: " + " ".join(lines[-4:-1])[:300]}
-        if total > runs and k == 0:
-            continue  # warm-up
-        samples.append(dt)
-        rss.append(kb)
-    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples), "rss_mb": max(rss) / 1024}
+def run_once(cmd, cwd, ok, wrap):
+    """One timed run: (seconds, peak KB), or an error when the exit code is not in `ok`,
+    so a peer that errors out never counts as fast."""
+    t0 = time.perf_counter()
+    argv = (["/usr/bin/time", "-f", "%M"] if wrap else []) + cmd
+    p = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    dt = time.perf_counter() - t0
+    lines = p.stderr.strip().splitlines()
+    if p.returncode not in ok:
+        return None, "exit " + str(p.returncode) + ": " + " ".join(lines[-4:-1])[:300]
+    kb = int(lines[-1]) if wrap and lines and lines[-1].isdigit() else 0
+    return (dt, kb), None
+
+def size_of(job):
+    """The panel size a job works on (the number its name ends with), or the name itself."""
+    tail = job["name"].rsplit("-", 1)[-1]
+    return tail if tail.isdigit() else job["name"]
 
 def main():
     plan = json.load(open(sys.argv[1]))
     cwd = plan["cwd"]
+    runs = lambda job: job.get("runs", plan["runs"])
+    blocks = {}
+    for job in plan["jobs"]:
+        blocks.setdefault(size_of(job), []).append(job)
+    state = {job["name"]: {"samples": [], "rss": [], "error": None} for job in plan["jobs"]}
+    for block in blocks.values():
+        turns = [job for job in block if runs(job) > 1]
+        print(f"bench: in turns: {', '.join(job['name'] for job in turns) or 'none'}", file=sys.stderr, flush=True)
+        for round in range(max([runs(job) for job in turns], default=0) + 1):
+            for job in turns:
+                s = state[job["name"]]
+                if s["error"] or round > runs(job):
+                    continue
+                sample, error = run_once(job["cmd"], cwd, job.get("ok", [0]), job.get("wrap", True))
+                if error:
+                    s["error"] = error
+                    print(f"bench: {job['name']}: {error}", file=sys.stderr)
+                elif round > 0:  # round 0 warms up
+                    s["samples"].append(sample[0])
+                    s["rss"].append(sample[1])
+        for job in block:
+            if runs(job) > 1:
+                continue
+            print(f"bench: {job['name']} (once) ...", file=sys.stderr, flush=True)
+            sample, error = run_once(job["cmd"], cwd, job.get("ok", [0]), job.get("wrap", True))
+            s = state[job["name"]]
+            if error:
+                s["error"] = error
+                print(f"bench: {job['name']}: {error}", file=sys.stderr)
+            else:
+                s["samples"].append(sample[0])
+                s["rss"].append(sample[1])
     results = []
     for job in plan["jobs"]:
-        print(f"bench: {job['name']} ...", file=sys.stderr, flush=True)
-        r = measure(job["cmd"], job.get("runs", plan["runs"]), cwd, job.get("ok", [0]), job.get("wrap", True))
+        s = state[job["name"]]
+        r = {"error": s["error"]} if s["error"] else {
+            "median": statistics.median(s["samples"]), "min": min(s["samples"]), "max": max(s["samples"]), "rss_mb": max(s["rss"]) / 1024}
         r.update(name=job["name"], cmd=" ".join(job["cmd"]), group=job["group"], who=job["who"])
         results.append(r)
-        if "error" in r:
-            print(f"bench: {job['name']}: {r['error']}", file=sys.stderr)
     json.dump(results, open(plan["out"], "w"), indent=1)
 
 main()

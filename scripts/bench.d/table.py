@@ -77,7 +77,7 @@ swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).s
 md = ["# Benchmarks", "",
       f"Machine: {os.cpu_count()} cores ({cpu()}), {mem:.0f} GiB, {platform.system()} {platform.release()}; {swift}.",
       "Produced by `scripts/bench` (`--full` for the 10M rows; all numbers below come from one run of it); peers installed from PyPI into a",
-      "virtual environment by the script. Times are whole processes after one warm-up run: median (min, max).",
+      "virtual environment by the script. Times are whole processes after one warm-up run: median (min, max); the jobs of one panel size take turns, one run each per round, so a drift in the machine's speed falls on quality and its peers alike.",
       "", "## Ratios against the goals", "", "| ratio | measured | goal | result |", "|---|---:|---:|---|"]
 md += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
 md += ["", "## Every timing", "", "| job | median wall time | peak RSS | command |", "|---|---|---:|---|"]
