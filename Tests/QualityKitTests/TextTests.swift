@@ -169,6 +169,28 @@ import Testing
     }
 }
 
+@Suite struct TrimmingTests {
+    /// `trimmed()` and `isBlank` agree with Foundation's trimming for every scalar below
+    /// U+30000, alone and around text, at either end or in the middle.
+    @Test func agreesWithFoundation() {
+        var disagreements: [String] = []
+        for value in 0..<0x30000 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let c = String(scalar)
+            for text in [c, c + "a" + c, "a" + c, c + "\u{301}b", "x" + c + "y", c + c] {
+                if text.trimmed() != text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    || text.trimmed(newlines: false) != text.trimmingCharacters(in: .whitespaces)
+                    || text.isBlank != text.trimmingCharacters(in: .whitespaces).isEmpty,
+                    disagreements.count < 5
+                {
+                    disagreements.append(String(format: "U+%04X in %@", value, text.debugDescription))
+                }
+            }
+        }
+        #expect(disagreements.isEmpty)
+    }
+}
+
 @Suite struct VisibleTextTests {
     /// `check` takes a source as given when `hasVisibleCharacter` says so, without
     /// trimming it: that must never be said of text that trims to nothing.

@@ -18,7 +18,7 @@ public struct AttainmentEngine: Sendable {
 
     /// Each province's targets in judging order, with the series each reads (`inputs(of:)`),
     /// worked out once here rather than for every region.
-    private let entriesByProvince: [Int: [(target: Target, scope: Scope, inputs: [String])]]
+    private let entriesByProvince: [Int: [(target: Target, scope: Scope, inputs: Inputs)]]
 
     public init(catalog: Catalog, measurements: MeasurementSet, asOf: Int? = nil, tolerance: Figure? = nil) {
         self.catalog = catalog
@@ -26,7 +26,7 @@ public struct AttainmentEngine: Sendable {
         self.asOf = asOf ?? measurements.latestYear
         self.tolerance = tolerance
         let order: [Scope] = [.own, .adopted, .benchmark]
-        var entries: [Int: [(target: Target, scope: Scope, inputs: [String])]] = [:]
+        var entries: [Int: [(target: Target, scope: Scope, inputs: Inputs)]] = [:]
         for region in catalog.regions where RegionCode(region.code).provinceCode == region.code {
             entries[region.code] = catalog.applicableTargets(to: RegionCode(region.code)).enumerated().sorted { a, b in
                 let sa = order.firstIndex(of: a.element.scope)!
@@ -44,16 +44,19 @@ public struct AttainmentEngine: Sendable {
         var entries = catalog.province(of: region).flatMap { entriesByProvince[$0.code] } ?? []
         if let plan { entries = entries.filter { $0.target.plan == plan } }
         if let year { entries = entries.filter { $0.target.year == year } }
-        if let reading { entries = entries.filter { $0.inputs.contains(where: reading.contains) } }
+        if let reading { entries = entries.filter { reading.contains($0.inputs.own) || $0.inputs.context.contains(where: reading.contains) } }
         let results = entries.map { judge($0.target, scope: $0.scope, region: region) }
         return RegionReport(region: region, results: results)
     }
 
-    /// The series a judgement of `target` reads in a region: its own, then its context
-    /// measures'. Nothing else of the measurements goes into it but the as-of year.
-    public static func inputs(of target: Target, _ catalog: Catalog) -> [String] {
+    /// The series a judgement reads in a region: its own and its context measures'
+    /// (usually none, so no array is made for them).
+    typealias Inputs = (own: String, context: [String])
+
+    /// What a judgement of `target` reads. Nothing else of the measurements goes into it but the as-of year.
+    static func inputs(of target: Target, _ catalog: Catalog) -> Inputs {
         let seriesID = target.indicator ?? target.id
-        return [seriesID] + catalog.contextMeasures(for: seriesID).map(\.id)
+        return (seriesID, catalog.contextMeasures(for: seriesID).map(\.id))
     }
 
     /// Judges one target for one region.

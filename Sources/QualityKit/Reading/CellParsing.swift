@@ -22,7 +22,7 @@ public enum CellParsing {
         if !text.utf8.allSatisfy({ $0 < 0x80 }) {
             text = text.precomposedStringWithCompatibilityMapping
         }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.trimmed()
     }
 
     /// Parses a value cell: `96.5`, `96.5%`, `９６．５`, `1,203`, `1 203`; a

@@ -110,7 +110,7 @@ extension MeasurementReader {
         if let cached = indicatorInfos.find(bytes) { return cached }
         let spelling = String(decoding: bytes, as: UTF8.self)
         var info: IndicatorInfo?
-        if !spelling.trimmingCharacters(in: .whitespaces).isEmpty, let id = catalog.resolveIndicator(spelling) {
+        if !spelling.isBlank, let id = catalog.resolveIndicator(spelling) {
             let indicator = catalog.indicator(id)
             spellings.append(spelling)
             info = IndicatorInfo(
@@ -124,7 +124,7 @@ extension MeasurementReader {
         if let cached = regionCodes.find(bytes) { return cached }
         let text = String(decoding: bytes, as: UTF8.self)
         var code: RegionCode?
-        if !text.trimmingCharacters(in: .whitespaces).isEmpty, case .region(let c) = catalog.resolveRegion(text) { code = c }
+        if !text.isBlank, case .region(let c) = catalog.resolveRegion(text) { code = c }
         regionCodes.insert(bytes, code)
         return code
     }
@@ -139,7 +139,7 @@ extension MeasurementReader {
     /// Source, note and name text, trimmed as the general path trims it.
     private func internedText(_ bytes: UnsafeBufferPointer<UInt8>, in table: ByteInterner<String>) -> String? {
         if let cached = table.find(bytes) { return cached }
-        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: bytes, as: UTF8.self).trimmed()
         table.insert(bytes, text)
         return text
     }

@@ -300,7 +300,7 @@ public final class MeasurementReader {
         for (i, header) in record.fields.enumerated() {
             let position = record.position(i)
             guard var role = MeasurementReader.role(forHeader: header) else {
-                if !header.trimmingCharacters(in: .whitespaces).isEmpty {
+                if !header.isBlank {
                     report(.warning, .unusedColumn, at(position), "column \(quoted(header)) is not read; known columns are indicator, region, year, value, unit, source, note (or 指标, 地区, 年份, 数值, 单位, 来源, 备注) and year columns such as 2015")
                 } else {
                     report(.warning, .unusedColumn, at(position), "column \(i + 1) has no header and is not read")
@@ -472,7 +472,7 @@ public final class MeasurementReader {
         // Indicator.
         var indicatorID: String?
         let indicatorText = row.indicator?.text ?? ""
-        if let cell = row.indicator, !cell.text.trimmingCharacters(in: .whitespaces).isEmpty {
+        if let cell = row.indicator, !cell.text.isBlank {
             indicatorID = resolveIndicator(cell.text)
             if indicatorID == nil {
                 var message = "unknown indicator \(quoted(cell.text))"
@@ -492,7 +492,7 @@ public final class MeasurementReader {
         // Region.
         var region = options.defaultRegion
         if let cell = row.region {
-            if cell.text.trimmingCharacters(in: .whitespaces).isEmpty {
+            if cell.text.isBlank {
                 report(.error, .missingKey, at(cell.position), "region is empty")
                 failed = true
             } else {
@@ -518,7 +518,7 @@ public final class MeasurementReader {
         // Unit.
         let indicator = indicatorID.flatMap { catalog.indicator($0) }
         let expectedUnit = indicator?.unit ?? ""
-        if let id = indicatorID, let cell = row.unit, !cell.text.trimmingCharacters(in: .whitespaces).isEmpty {
+        if let id = indicatorID, let cell = row.unit, !cell.text.isBlank {
             if let given = CellParsing.unit(cell.text) {
                 if given != expectedUnit {
                     report(.error, .unitMismatch, at(cell.position), "unit \(quoted(cell.text)) contradicts the catalog: \(unitHint(id, expectedUnit))")
@@ -530,8 +530,8 @@ public final class MeasurementReader {
             }
         }
 
-        let source = row.source?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        let note = row.note?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let source = row.source?.text.trimmed() ?? ""
+        let note = row.note?.text.trimmed() ?? ""
 
         // Year and value cells.
         var cells: [(year: Int, cell: Cell)] = []
@@ -539,7 +539,7 @@ public final class MeasurementReader {
             cells = row.yearCells
         } else if let yearCell = row.year {
             let valueCell = row.value ?? Cell(text: "", position: yearCell.position)
-            if yearCell.text.trimmingCharacters(in: .whitespaces).isEmpty {
+            if yearCell.text.isBlank {
                 report(.error, .missingKey, at(yearCell.position), "year is empty")
                 failed = true
                 _ = parseValue(valueCell, indicatorID: indicatorID, indicator: indicator)
