@@ -132,6 +132,41 @@ import Testing
 /// A report on many regions is written on two cores in batches; the pieces must
 /// join into one document, ranked, with nothing lost or repeated.
 @Suite struct ReportStreamingTests {
+    /// The streamed form copies each target's constant keys from its first result and
+    /// reuses each core's buffer from batch to batch: byte for byte, it must be the
+    /// document one writer makes with nothing copied, in both languages and with a
+    /// tolerance (which makes new targets).
+    @Test(arguments: [(Language.zh, nil), (.en, "0.5")] as [(Language, String?)])
+    func theStreamedDocumentIsTheOnePlainlyWritten(_ lang: Language, _ tolerance: String?) throws {
+        var csv = "indicator,region,year,value,source\n"
+        for i in 0..<150 {
+            // Counties of Jiangxi and of Beijing: two provinces, two sets of targets.
+            let code = i % 2 == 0 ? 360_100 + i : 110_100 + i
+            csv += "森林覆盖率,\(code),2014,\(60 + i % 7).5,\"统计公报, 第\(i)号\"\n"
+            csv += "森林覆盖率,\(code),2015,\(60 + i % 5).1,\n"
+            csv += "主要河流监测断面Ⅰ-Ⅲ类水质比重,\(code),2015,\(80 + i % 4).6,环境公报\n"
+            csv += "农业标准化生产普及率,\(code),2013,\(20 + i % 20),\n"
+            csv += "农业标准化生产普及率,\(code),2015,\(25 + i % 20)%,\n"
+        }
+        var measurements: [QualityKit.Measurement] = []
+        let reader = MeasurementReader(catalog: .embedded)
+        reader.read(path: "panel.csv", from: MemoryChunkReader(Array(csv.utf8))) { measurements.append($0) }
+        #expect(!reader.diagnostics.contains { $0.severity == .error })
+        let set = MeasurementSet(measurements)
+        let engine = AttainmentEngine(catalog: .embedded, measurements: set, tolerance: tolerance.flatMap { Figure($0) })
+        let doc = ReportDocument(
+            regions: set.regions.map { engine.evaluate(region: $0) }, asOf: engine.asOf, byRegion: true, skipped: [], unused: [],
+            catalog: .embedded, measurements: set, dataLabel: "panel.csv")
+        #expect(doc.regions.count == 150)
+        var streamed: [[UInt8]] = []
+        ReportFormats.json(doc, lang: lang) { streamed.append($0) }
+        var plain: [UInt8] = []
+        ReportFormats.json(doc, lang: lang, plainly: true) { plain += $0 }
+        #expect(streamed.count > 4, "the regions went out in several batches")
+        #expect(streamed.joined().elementsEqual(plain))
+        #expect(try JSONSerialization.jsonObject(with: Data(plain)) is [String: Any])
+    }
+
     @Test func manyRegionsJoinIntoOneRankedDocument() throws {
         var csv = "indicator,region,year,value\n"
         for i in 0..<130 {

@@ -58,7 +58,7 @@ enum ReportCommand {
         } else {
             regions = [RegionCode(province?.code ?? Region.nationalCode)]
         }
-        let reports = regions.map { engine.evaluate(region: $0, plan: plan, year: year) }
+        let reports = parallelMap(regions, batch: 64) { engine.evaluate(region: $0, plan: plan, year: year) }
         let doc = ReportDocument(
             regions: reports, asOf: engine.asOf, byRegion: byRegion, skipped: loaded.reader.diagnostics.filter { $0.severity == .error },
             unused: unusedSeries(loaded.measurements, reports: reports, catalog: catalog), catalog: catalog, measurements: loaded.measurements,
@@ -106,15 +106,24 @@ enum ReportCommand {
 
     /// Series read but neither judged nor shown as context in any report.
     static func unusedSeries(_ set: MeasurementSet, reports: [RegionReport], catalog: Catalog) -> [(key: SeriesKey, count: Int)] {
-        var used = Set<SeriesKey>()
+        // Every region of a province is judged on the same targets, so what its
+        // judgements read (its own series and their context) is worked out once a province.
+        var readByProvince: [Int: Set<String>] = [:]
         for report in reports {
+            let province = catalog.province(of: report.region)?.code ?? -1
+            guard readByProvince[province] == nil else { continue }
+            var read = Set<String>()
             for r in report.results {
-                used.insert(SeriesKey(indicator: r.target.indicator ?? r.target.id, region: report.region))
-                for c in r.context { used.insert(SeriesKey(indicator: c.indicator.id, region: report.region)) }
+                let own = r.target.indicator ?? r.target.id
+                read.insert(own)
+                for c in catalog.contextMeasures(for: own) { read.insert(c.id) }
             }
+            readByProvince[province] = read
         }
         let reported = Set(reports.map(\.region))
-        return set.series.keys.filter { reported.contains($0.region) && !used.contains($0) }.sorted().map { key in
+        return set.series.keys.filter { key in
+            reported.contains(key.region) && readByProvince[catalog.province(of: key.region)?.code ?? -1]?.contains(key.indicator) != true
+        }.sorted().map { key in
             (key, set.series[key]!.count { !$0.value.isMissing })
         }
     }

@@ -22,9 +22,33 @@ struct JSONWriter {
     /// A writer for a run of elements inside an array already open at `depth`
     /// (1 = the top-level container), in another writer: pieces written on
     /// two cores join into the same text.
-    init(elementsOfArrayAtDepth depth: Int, following: Bool) {
+    /// `reusing` lends its capacity (a piece of a stream already handed on).
+    init(elementsOfArrayAtDepth depth: Int, following: Bool, reusing buffer: [UInt8] = []) {
         self.init()
+        if buffer.capacity > bytes.capacity {
+            bytes = buffer
+            bytes.removeAll(keepingCapacity: true)
+        }
         counts = Array(repeating: 1, count: depth - 1) + [following ? 1 : 0]
+    }
+
+    /// A writer for the keys or elements that follow others in a container open
+    /// at `depth`: its bytes can be spliced (`splice`) into any writer standing at
+    /// that depth after some element, and read exactly as if written there.
+    init(followingElementsAtDepth depth: Int) {
+        self.init()
+        counts = Array(repeating: 1, count: depth)
+    }
+
+    /// How many containers are open.
+    var depth: Int { counts.count }
+
+    /// Appends the bytes of `elements` elements written by a writer made with
+    /// `init(followingElementsAtDepth: depth)`, at that depth, after some element.
+    mutating func splice(_ fragment: [UInt8], elements: Int) {
+        precondition(!afterKey && counts.last.map { $0 > 0 } == true, "a fragment follows an element, never a key or a container's opening")
+        bytes.append(contentsOf: fragment)
+        counts[counts.count - 1] += elements
     }
 
     /// The finished text, with the trailing newline every command prints.
@@ -52,12 +76,20 @@ struct JSONWriter {
     mutating func beginArray() { open(UInt8(ascii: "[")) }
     mutating func endArray() { close(UInt8(ascii: "]")) }
 
-    mutating func key(_ name: String) {
+    /// A key the program names: plain ASCII, written as it is.
+    mutating func key(_ name: StaticString) {
+        element()
+        bytes.append(UInt8(ascii: "\""))
+        append(name)
+        append("\" : ")
+        afterKey = true
+    }
+
+    /// A key taken from data, escaped as any string.
+    mutating func key(text name: String) {
         element()
         writeString(name)
-        bytes.append(0x20)
-        bytes.append(UInt8(ascii: ":"))
-        bytes.append(0x20)
+        append(" : ")
         afterKey = true
     }
 
@@ -75,12 +107,12 @@ struct JSONWriter {
 
     mutating func bool(_ value: Bool) {
         startValue()
-        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        append(value ? "true" : "false")
     }
 
     mutating func null() {
         startValue()
-        bytes.append(contentsOf: "null".utf8)
+        append("null")
     }
 
     /// A published figure, exactly as written in the source.
@@ -114,7 +146,7 @@ struct JSONWriter {
     mutating func counts(_ values: [String: Int]) {
         beginObject()
         for (name, n) in values.sorted(by: { $0.key < $1.key }) {
-            key(name)
+            key(text: name)
             int(n)
         }
         endObject()
@@ -152,14 +184,19 @@ struct JSONWriter {
     }
 
     private mutating func indent(_ depth: Int) {
-        // Eight spaces at a time: most indents are a few words.
-        let eight: UInt64 = 0x2020_2020_2020_2020
+        let spaces: StaticString = "                                                                "
         var n = depth * 2
-        while n >= 8 {
-            withUnsafeBytes(of: eight) { bytes.append(contentsOf: $0) }
-            n -= 8
+        spaces.withUTF8Buffer { all in
+            while n > 0 {
+                let run = min(n, all.count)
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: all[0..<run]))
+                n -= run
+            }
         }
-        if n > 0 { withUnsafeBytes(of: eight) { bytes.append(contentsOf: $0[0..<n]) } }
+    }
+
+    private mutating func append(_ literal: StaticString) {
+        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     /// Decimal digits, written straight into the bytes (no string in between).

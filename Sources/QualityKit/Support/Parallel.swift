@@ -7,6 +7,13 @@ func parallelMap<T>(_ count: Int, _ work: @Sendable (Int) -> T) -> [T] {
     return results.values
 }
 
+/// `items.map(transform)` on all cores, a batch of items per task (handing out a
+/// task costs more than judging one region); the results come back in order.
+func parallelMap<Element: Sendable, T>(_ items: [Element], batch: Int, _ transform: @Sendable (Element) -> T) -> [T] {
+    let batches = (items.count + batch - 1) / batch
+    return parallelMap(batches) { b in items[b * batch..<min(items.count, (b + 1) * batch)].map(transform) }.flatMap { $0 }
+}
+
 /// One slot per task, each written by its own task only, so tasks never share memory.
 private final class ResultSlots<T>: @unchecked Sendable {
     private let storage: UnsafeMutableBufferPointer<T?>
