@@ -69,6 +69,24 @@ import Testing
 }
 
 @Suite struct JSONWriterTests {
+    /// Figures are written digit by digit: exactly as `Figure.description` spells them.
+    @Test func figuresAreWrittenAsPublished() {
+        var generator = SystemRandomNumberGenerator()
+        var figures = [Figure(mantissa: 0, scale: 0), Figure(mantissa: 0, scale: 3), Figure(mantissa: -5, scale: 2), Figure(mantissa: 8130, scale: 2),
+            Figure(mantissa: .max, scale: 18), Figure(mantissa: .min, scale: 18), Figure(mantissa: .min, scale: 0), Figure(mantissa: 7, scale: 25)]
+        for _ in 0..<20_000 {
+            let digits = Int64.random(in: 0...18, using: &generator)
+            var mantissa = Int64.random(in: 0...Int64.max, using: &generator)
+            for _ in 0..<digits { mantissa /= 10 }
+            figures.append(Figure(mantissa: Bool.random(using: &generator) ? -mantissa : mantissa, scale: Int.random(in: 0...19, using: &generator)))
+        }
+        for figure in figures {
+            var w = JSONWriter()
+            w.figure(figure)
+            #expect(String(decoding: w.bytes, as: UTF8.self) == figure.description, "\(figure.mantissa) at scale \(figure.scale)")
+        }
+    }
+
     /// The layout is Foundation's pretty printer's, so earlier outputs compare line by line.
     @Test func layoutMatchesFoundationsPrettyPrinter() throws {
         struct Inner: Encodable { let a: [Int]; let b: [String: Int]; let c: String? }

@@ -79,7 +79,7 @@ public struct Figure: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var description: String {
         if scale == 0 { return String(mantissa) }
         let negative = mantissa < 0
-        let digits = String(negative ? -mantissa : mantissa)
+        let digits = String(mantissa.magnitude)
         let padded = String(repeating: "0", count: max(0, scale + 1 - digits.count)) + digits
         let split = padded.index(padded.endIndex, offsetBy: -scale)
         return (negative ? "-" : "") + padded[..<split] + "." + padded[split...]

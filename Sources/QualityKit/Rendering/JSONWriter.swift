@@ -118,8 +118,27 @@ struct JSONWriter {
     /// A published figure, exactly as written in the source.
     mutating func figure(_ value: Figure) {
         startValue()
-        if value.scale == 0 { return appendDigits(Int(value.mantissa)) }
-        bytes.append(contentsOf: value.description.utf8)
+        // Digits straight into the bytes, as `description` spells them; a scale too
+        // long for the buffer (never in a published figure) goes the long way.
+        guard value.scale >= 0, value.scale < 19 else { return bytes.append(contentsOf: value.description.utf8) }
+        if value.mantissa < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.mantissa.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { d in
+            var count = 0
+            // At least one digit before the point.
+            while magnitude > 0 || count <= value.scale {
+                d[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            let point = 24 - value.scale
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(24 - count)..<point]))
+            if value.scale > 0 {
+                bytes.append(UInt8(ascii: "."))
+                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[point...]))
+            }
+        }
     }
 
     /// A derived number rounded to `places` by the one rounding rule
