@@ -91,6 +91,32 @@ import Testing
         #expect(capture.files["/out/report.md"]?.hasPrefix("## ") == true)
     }
 
+    /// On disk, `--output` holds what standard output would, in every format (the JSON
+    /// goes out in byte pieces, appended); a file that cannot be written is an error
+    /// in the system's words, and nothing is half-claimed as done.
+    @Test(arguments: ["json", "markdown", "csv"])
+    func outputOnDiskIsWhatStandardOutputShows(_ format: String) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("quality-output-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("report.\(format)").path
+        // Something longer there already: the report replaces it, never appends to it.
+        try String(repeating: "old text\n", count: 100_000).write(toFile: path, atomically: false, encoding: .utf8)
+        let arguments = ["report", "--data", "county-panel.csv", "--by", "region", "--format", format]
+        let capture = Capture()
+        let context = CLIContext(environment: ["LANG": "C.UTF-8"], write: { capture.write($0, $1) }, open: { try FileChunkReader(path: fixture($0)) })
+        #expect(QualityCLI.run(arguments + ["--output", path], context: context) == .success)
+        #expect(capture.out.isEmpty)
+        // Decoded by hand: String(contentsOfFile:) would drop the CSV's byte order mark.
+        #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self) == runQuality(arguments).stdout)
+
+        let missing = dir.appendingPathComponent("no-such-folder/report.\(format)").path
+        let failed = Capture()
+        let failing = CLIContext(environment: ["LANG": "C.UTF-8"], write: { failed.write($0, $1) }, open: { try FileChunkReader(path: fixture($0)) })
+        #expect(QualityCLI.run(arguments + ["--output", missing], context: failing) == .failure)
+        #expect(failed.err == "quality: error: cannot write '\(missing)': No such file or directory\n")
+    }
+
     @Test func embeddedDataIsTheDefault() throws {
         let result = runQuality(["report", "--province", "national", "--format", "json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Everything a command may touch outside itself: output sinks, environment,
 /// whether the streams are terminals, and file access. Tests run every command
 /// in-process with a context that captures output.
@@ -18,8 +22,9 @@ public struct CLIContext: Sendable {
     public var canReopen: @Sendable (String) -> Bool
     /// Writes a whole file (for `--output` and the GitHub step summary).
     public var writeFile: @Sendable (String, String, Bool) throws -> Void
-    /// Writes a file's bytes exactly (for `convert` in another encoding).
-    public var writeBytes: @Sendable (String, [UInt8]) throws -> Void
+    /// Writes a file's bytes exactly, appending when asked (for `convert` in another
+    /// encoding, and a streamed report's pieces, which are never made text again).
+    public var writeBytes: @Sendable (String, [UInt8], Bool) throws -> Void
     /// Takes what a command read and no longer needs, to be freed by the process's exit
     /// rather than object by object (millions of them, after a large table: a quarter of
     /// a second). Tests keep the default, which lets go at once.
@@ -34,7 +39,7 @@ public struct CLIContext: Sendable {
         open: @escaping @Sendable (String) throws -> ChunkReader = { try FileChunkReader(path: $0) },
         canReopen: @escaping @Sendable (String) -> Bool = FileChunkReader.isRegularFile,
         writeFile: @escaping @Sendable (String, String, Bool) throws -> Void = CLIContext.writeToDisk,
-        writeBytes: @escaping @Sendable (String, [UInt8]) throws -> Void = { try Data($1).write(to: URL(fileURLWithPath: $0)) },
+        writeBytes: @escaping @Sendable (String, [UInt8], Bool) throws -> Void = CLIContext.writeToDisk,
         keepUntilExit: @escaping @Sendable (any Sendable) -> Void = { _ in }
     ) {
         self.environment = environment
@@ -51,15 +56,21 @@ public struct CLIContext: Sendable {
 
     /// Writes `text` to `path`, appending when asked.
     public static func writeToDisk(path: String, text: String, append: Bool) throws {
-        let data = Data(text.utf8)
-        if append, FileManager.default.fileExists(atPath: path) {
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: data)
-        } else {
-            try data.write(to: URL(fileURLWithPath: path))
-        }
+        try writeToDisk(path: path, bytes: Array(text.utf8), append: append)
+    }
+
+    /// Writes `bytes` to `path`, appending when asked.
+    public static func writeToDisk(path: String, bytes: [UInt8], append: Bool) throws {
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0o644)
+        guard fd >= 0 else { throw FileWriteError(errno: errno) }
+        defer { Glibc.close(fd) }
+        if let failed = bytes.withUnsafeBufferPointer({ writeAll(fd, $0) }) { throw FileWriteError(errno: failed) }
+    }
+
+    /// Why a file could not be written, as the system says it.
+    public struct FileWriteError: Error, CustomStringConvertible {
+        public let errno: Int32
+        public var description: String { String(cString: strerror(errno)) }
     }
 
     func out(_ text: String) { write(.stdout, text) }

@@ -82,7 +82,14 @@ enum ReportCommand {
         case "json":
             // Streamed as bytes: the pieces of a large report are never made strings.
             ReportFormats.json(doc, lang: lang) { piece in
-                if outputPath == nil { context.outBytes(piece) } else { emit(String(decoding: piece, as: UTF8.self)) }
+                guard let path = outputPath else { return context.outBytes(piece) }
+                guard writeError == nil else { return }
+                do {
+                    try context.writeBytes(path, piece, started)
+                    started = true
+                } catch {
+                    writeError = error
+                }
             }
         case "csv": emit(ReportFormats.csv(doc, lang: lang))
         case "html": emit(ReportHTMLRenderer.render(doc, lang: lang))

@@ -50,24 +50,29 @@ public final class StandardStreams: @unchecked Sendable {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    // A closed pipe (`| head`) stops the output quietly.
     private func writeAll(_ fd: Int32, _ text: String) {
         var text = text
-        text.withUTF8 { writeAll(fd, $0) }
+        _ = text.withUTF8 { QualityKit.writeAll(fd, $0) }
     }
 
     private func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { writeAll(fd, $0) }
+        _ = bytes.withUnsafeBufferPointer { QualityKit.writeAll(fd, $0) }
     }
+}
 
-    private func writeAll(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return  // a closed pipe (`| head`): stop quietly
-            }
-            offset += n
+/// Writes all of `bytes` to `fd`, again after an interruption; the error number
+/// when it fails (a closed pipe, a full disk), else nil.
+@discardableResult
+func writeAll(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+    var offset = 0
+    while offset < bytes.count {
+        let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+        if n < 0 {
+            if errno == EINTR { continue }
+            return errno
         }
+        offset += n
     }
+    return nil
 }

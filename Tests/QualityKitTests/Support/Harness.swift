@@ -54,7 +54,8 @@ func runQuality(
             return try FileChunkReader(path: resolved)
         },
         canReopen: { path in FileChunkReader.isRegularFile(path.hasPrefix("/") ? path : fixturesURL.appendingPathComponent(path).path) },
-        writeFile: { capture.store($0, $1, $2) })
+        writeFile: { capture.store($0, $1, $2) },
+        writeBytes: { capture.store($0, String(decoding: $1, as: UTF8.self), $2) })
     let status = QualityCLI.run(arguments, context: context)
     return RunResult(status: status, stdout: capture.out, stderr: capture.err)
 }
