@@ -81,6 +81,19 @@ extension MeasurementReader {
                 rowValues.append((year, v, record.position(c.value)))
             }
 
+            // On a worker for `report` or `diff`, the row goes to the owner as numbers, its
+            // texts by index: the owner puts it in its series, with no row object in between.
+            if deferred != nil, let texts = stretchTexts {
+                let source = texts.index(of: field(c.source))
+                guard !texts.texts[Int(source)].isEmpty else { return false }
+                let note = c.note >= 0 ? texts.index(of: field(c.note)) : texts.empty
+                let regionName = c.regionName >= 0 ? texts.index(of: field(c.regionName)) : texts.empty
+                if deferred!.addSeriesRow(
+                    rowValues, name: info.spellingIndex, region: region.code, source: source, note: note, regionName: regionName, line: record.line)
+                {
+                    return true
+                }
+            }
             // On a worker for `check`, the row goes to the owner as plain words: the
             // source need only be there, and the note and name are not kept.
             if deferred != nil, packsRows, MeasurementReader.hasVisibleCharacter(field(c.source)),
@@ -113,6 +126,7 @@ extension MeasurementReader {
         if !spelling.isBlank, let id = catalog.resolveIndicator(spelling) {
             let indicator = catalog.indicator(id)
             spellings.append(spelling)
+            spellingIDs.append(id)
             info = IndicatorInfo(
                 id: id, slot: slot(for: id), spelling: spelling, spellingIndex: Int32(spellings.count - 1), unit: indicator?.unit ?? "", categorical: indicator?.isCategorical ?? true, range: indicator?.validRange)
         }

@@ -24,6 +24,27 @@ extension MeasurementReader {
             /// A row from the byte-level path; `index` values follow, one step each.
             case packedRow
             case value
+            /// A row from the byte-level path for a reader that keeps series; `index` is into `seriesRows`.
+            case seriesRow
+        }
+
+        /// A clean row with its texts by index into `texts`, its values in `seriesValues`.
+        struct SeriesRow: Sendable {
+            var line: Int32
+            /// Into `names` and `indicatorIDs`.
+            var spelling: Int32
+            var region: Int32
+            var source: Int32
+            var note: Int32
+            var regionName: Int32
+            var values: Range<Int32>
+        }
+
+        struct SeriesValue: Sendable {
+            var year: Int32
+            var line: Int32
+            var column: Int32
+            var value: MeasuredValue
         }
 
         struct Step: Sendable {
@@ -40,6 +61,12 @@ extension MeasurementReader {
         var rows: [RowValues] = []
         /// The worker's indicator spellings, for the messages of duplicates; `index` of a value step.
         var names: [String] = []
+        /// The indicator each spelling names.
+        var indicatorIDs: [String] = []
+        var seriesRows: [SeriesRow] = []
+        var seriesValues: [SeriesValue] = []
+        /// The stretch's source, note and region-name texts, each once.
+        var texts: [String] = []
 
         mutating func add(_ d: Diagnostic) {
             steps.append(Step(kind: .diagnostic, index: Int32(diagnostics.count)))
@@ -63,6 +90,25 @@ extension MeasurementReader {
                         kind: .value, index: name, key: SeenTable.key(slot: slot, region: region, year: v.year), value: SeenTable.pack(v.value)!,
                         line: Int32(v.position.line), column: Int32(v.position.column)))
             }
+            return true
+        }
+
+        /// A byte-level row for a reader that keeps series; false (nothing added) when a line or column does not fit.
+        mutating func addSeriesRow(
+            _ values: [(year: Int, value: MeasuredValue, position: TextPosition)], name: Int32, region: Int, source: Int32, note: Int32, regionName: Int32,
+            line: Int
+        ) -> Bool {
+            let limit = Int(Int32.max)
+            guard line <= limit, region <= limit, values.allSatisfy({ $0.position.line <= limit && $0.position.column <= limit }) else { return false }
+            let start = Int32(seriesValues.count)
+            for v in values {
+                seriesValues.append(SeriesValue(year: Int32(v.year), line: Int32(v.position.line), column: Int32(v.position.column), value: v.value))
+            }
+            steps.append(Step(kind: .seriesRow, index: Int32(seriesRows.count)))
+            seriesRows.append(
+                SeriesRow(
+                    line: Int32(line), spelling: name, region: Int32(region), source: source, note: note, regionName: regionName,
+                    values: start..<Int32(seriesValues.count)))
             return true
         }
     }
@@ -175,6 +221,8 @@ extension MeasurementReader {
     private func replay(_ result: StretchResult, firstLine: Int, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) {
         let shift = firstLine - 1
         let d = result.deferred
+        // This reader's slot for each of the worker's spellings, found once a stretch.
+        var slots = [Int32](repeating: -1, count: d.indicatorIDs.count)
         var i = 0
         while i < d.steps.count {
             let step = d.steps[i]
@@ -205,6 +253,18 @@ extension MeasurementReader {
                     if value.isMissing { missing += 1 }
                 }
                 _ = settleRow(start, taken: taken, missing: missing, &summary)
+            case .seriesRow:
+                let row = d.seriesRows[Int(step.index)]
+                let spelling = Int(row.spelling)
+                if slots[spelling] < 0 { slots[spelling] = slot(for: d.indicatorIDs[spelling]) }
+                rowValues.removeAll(keepingCapacity: true)
+                for v in d.seriesValues[Int(row.values.lowerBound)..<Int(row.values.upperBound)] {
+                    rowValues.append((Int(v.year), v.value, TextPosition(line: Int(v.line) + shift, column: Int(v.column))))
+                }
+                finishRowInSeries(
+                    indicator: d.indicatorIDs[spelling], slot: slots[spelling], region: RegionCode(Int(row.region)), name: d.names[spelling],
+                    values: rowValues, regionName: d.texts[Int(row.regionName)], source: d.texts[Int(row.source)], note: d.texts[Int(row.note)],
+                    line: Int(row.line) + shift, &summary)
             case .value:
                 break  // taken with its row
             }
@@ -232,7 +292,11 @@ private final class StretchWorker: @unchecked Sendable {
 
     func read(_ bytes: [UInt8], _ layout: MeasurementReader.TableLayout) -> MeasurementReader.StretchResult {
         reader.deferred = MeasurementReader.DeferredSteps()
-        defer { reader.deferred = nil }
+        if reader.options.duplicateSearch == .series { reader.stretchTexts = StretchTexts() }
+        defer {
+            reader.deferred = nil
+            reader.stretchTexts = nil
+        }
         var summary = FileSummary(path: reader.currentFile)
         let tokenizer = CSVTokenizer(
             reader: MemoryChunkReader(bytes, chunkSize: max(1, bytes.count)), delimiter: layout.delimiter, limits: reader.options.limits,
@@ -240,8 +304,33 @@ private final class StretchWorker: @unchecked Sendable {
         // Bytes in memory: reading them cannot fail.
         try? reader.readRows(tokenizer, layout, &summary, nil)
         reader.deferred?.names = reader.spellings
+        reader.deferred?.indicatorIDs = reader.spellingIDs
+        reader.deferred?.texts = reader.stretchTexts?.texts ?? []
         return MeasurementReader.StretchResult(
             deferred: reader.deferred ?? MeasurementReader.DeferredSteps(), summary: summary, endedInsideQuotes: tokenizer.endedInsideQuotes,
             lines: tokenizer.currentLine - 1)
+    }
+}
+
+/// A stretch's source, note and region-name texts, each kept once and trimmed as
+/// the general path trims them, for rows handed to the owner by index. Made anew
+/// for each stretch, so it holds no more than the stretch's distinct texts.
+final class StretchTexts {
+    private let indices = ByteInterner<Int32>()
+    private(set) var texts: [String] = []
+    /// The index of the empty text.
+    let empty: Int32 = 0
+
+    init() {
+        texts.append("")
+    }
+
+    func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        if bytes.isEmpty { return empty }
+        if let i = indices.find(bytes) { return i }
+        texts.append(String(decoding: bytes, as: UTF8.self).trimmed())
+        let i = Int32(texts.count - 1)
+        indices.insert(bytes, i)
+        return i
     }
 }

@@ -82,12 +82,15 @@ public final class MeasurementReader {
     private var pending: [Measurement] = []
     /// With `series`: the row at hand's candidates that are taken, by index.
     private var pendingCandidates: [Int] = []
-    /// Every indicator spelling the byte-level path has met, in order.
+    /// Every indicator spelling the byte-level path has met, in order, and the indicator each names.
     var spellings: [String] = []
+    var spellingIDs: [String] = []
     /// On a worker: diagnostics and finished rows, in order, for the owning reader to replay.
     var deferred: DeferredSteps?
     /// On a worker whose owner keeps no measurements: clean rows go over as plain words.
     var packsRows = false
+    /// On a worker whose owner keeps series: the stretch's texts, for clean rows handed over by index.
+    var stretchTexts: StretchTexts?
     var currentEncoding = TextEncoding.utf8
     private var currentFileIndex: Int32 = 0
 
@@ -101,6 +104,7 @@ public final class MeasurementReader {
     /// Reads one file (or `-`) and hands every usable measurement to `sink`.
     @discardableResult
     public func read(path: String, from raw: ChunkReader, sink: ((Measurement) -> Void)? = nil) -> FileSummary {
+        precondition(sink == nil || options.duplicateSearch != .series, "the series search keeps the measurements (takeSeries); it hands nothing to a sink")
         currentFile = path
         currentFileIndex = Int32(files.count)
         var summary = FileSummary(path: path)
