@@ -69,6 +69,24 @@ import Testing
 }
 
 @Suite struct JSONWriterTests {
+    /// A document many times the writer's first 64 KB, in pieces of every length
+    /// (copied by hand up to 16 bytes, by memory copy above): the same text as
+    /// Foundation's pretty printer gives.
+    @Test func aLongDocumentSurvivesTheBufferGrowing() throws {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcXYZ09 .,-质量发展纲要江西").map(String.init)
+        let values = (0..<30_000).map { _ in (0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined() }
+        var w = JSONWriter()
+        w.beginArray()
+        for v in values { w.string(v) }
+        w.endArray()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let expected = String(decoding: try encoder.encode(values), as: UTF8.self) + "\n"
+        #expect(w.bytes.count > 1 << 20)
+        #expect(w.text == expected)
+    }
+
     /// Figures are written digit by digit: exactly as `Figure.description` spells them.
     @Test func figuresAreWrittenAsPublished() {
         var generator = SystemRandomNumberGenerator()

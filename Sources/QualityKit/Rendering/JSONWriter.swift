@@ -11,24 +11,29 @@
 /// on a terminal can never drive it. Published figures are written as
 /// published (`81.30` stays `81.30`).
 struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+    /// Where the text goes. A class: a writer is used in place (`inout`), and its
+    /// many small appends go straight to memory, with no check of an array's
+    /// uniqueness or growth each time.
+    private let out = ByteBuffer()
     /// Elements written so far in each open container, innermost last.
     private var counts: [Int] = []
     /// A key was just written: the next value belongs to it.
     private var afterKey = false
 
-    init() { bytes.reserveCapacity(1 << 16) }
+    init() {}
 
     /// A writer for a run of elements inside an array already open at `depth`
     /// (1 = the top-level container), in another writer: pieces written on
     /// two cores join into the same text.
-    /// `reusing` lends its capacity (a piece of a stream already handed on).
-    init(elementsOfArrayAtDepth depth: Int, following: Bool, reusing buffer: [UInt8] = []) {
-        self.init()
-        if buffer.capacity > bytes.capacity {
-            bytes = buffer
-            bytes.removeAll(keepingCapacity: true)
-        }
+    init(elementsOfArrayAtDepth depth: Int, following: Bool) {
+        restart(elementsOfArrayAtDepth: depth, following: following)
+    }
+
+    /// Makes the writer, empty (`take()`), write a new run of elements as `init(elementsOfArrayAtDepth:following:)`
+    /// would, in the memory it has already (a core writing batch after batch).
+    mutating func restart(elementsOfArrayAtDepth depth: Int, following: Bool) {
+        precondition(out.count == 0, "restarted with bytes not taken")
+        afterKey = false
         counts = Array(repeating: 1, count: depth - 1) + [following ? 1 : 0]
     }
 
@@ -36,7 +41,6 @@ struct JSONWriter {
     /// at `depth`: its bytes can be spliced (`splice`) into any writer standing at
     /// that depth after some element, and read exactly as if written there.
     init(followingElementsAtDepth depth: Int) {
-        self.init()
         counts = Array(repeating: 1, count: depth)
     }
 
@@ -47,9 +51,12 @@ struct JSONWriter {
     /// `init(followingElementsAtDepth: depth)`, at that depth, after some element.
     mutating func splice(_ fragment: [UInt8], elements: Int) {
         precondition(!afterKey && counts.last.map { $0 > 0 } == true, "a fragment follows an element, never a key or a container's opening")
-        bytes.append(contentsOf: fragment)
+        out.append(fragment)
         counts[counts.count - 1] += elements
     }
+
+    /// The bytes written so far.
+    var bytes: [UInt8] { out.copy() }
 
     /// The finished text, with the trailing newline every command prints.
     var text: String {
@@ -59,13 +66,13 @@ struct JSONWriter {
     /// The bytes written so far, leaving the writer empty but in place, for
     /// streaming a large document out in pieces.
     mutating func take() -> [UInt8] {
-        defer { bytes = [] }
-        return bytes
+        defer { out.removeAll() }
+        return out.copy()
     }
 
     /// The finished bytes, with the trailing newline every command prints.
     mutating func takeFinished() -> [UInt8] {
-        bytes.append(0x0A)
+        out.append(0x0A)
         return take()
     }
 
@@ -79,7 +86,7 @@ struct JSONWriter {
     /// A key the program names: plain ASCII, written as it is.
     mutating func key(_ name: StaticString) {
         element()
-        bytes.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: "\""))
         append(name)
         append("\" : ")
         afterKey = true
@@ -120,8 +127,8 @@ struct JSONWriter {
         startValue()
         // Digits straight into the bytes, as `description` spells them; a scale too
         // long for the buffer (never in a published figure) goes the long way.
-        guard value.scale >= 0, value.scale < 19 else { return bytes.append(contentsOf: value.description.utf8) }
-        if value.mantissa < 0 { bytes.append(UInt8(ascii: "-")) }
+        guard value.scale >= 0, value.scale < 19 else { return out.append(Array(value.description.utf8)) }
+        if value.mantissa < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = value.mantissa.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &digits) { d in
@@ -133,10 +140,10 @@ struct JSONWriter {
                 count += 1
             }
             let point = 24 - value.scale
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(24 - count)..<point]))
+            out.append(UnsafeRawBufferPointer(rebasing: d[(24 - count)..<point]))
             if value.scale > 0 {
-                bytes.append(UInt8(ascii: "."))
-                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[point...]))
+                out.append(UInt8(ascii: "."))
+                out.append(UnsafeRawBufferPointer(rebasing: d[point...]))
             }
         }
     }
@@ -152,7 +159,7 @@ struct JSONWriter {
             if text.last == UInt8(ascii: ".") { text.removeLast() }
             if text == Array("-0".utf8) { text = [UInt8(ascii: "0")] }
         }
-        bytes.append(contentsOf: text)
+        out.append(text)
     }
 
     // Optionals, for the many `null`-when-absent fields.
@@ -175,16 +182,16 @@ struct JSONWriter {
 
     private mutating func open(_ bracket: UInt8) {
         startValue()
-        bytes.append(bracket)
-        bytes.append(0x0A)
+        out.append(bracket)
+        out.append(0x0A)
         counts.append(0)
     }
 
     private mutating func close(_ bracket: UInt8) {
         counts.removeLast()
-        bytes.append(0x0A)
+        out.append(0x0A)
         indent(counts.count)
-        bytes.append(bracket)
+        out.append(bracket)
     }
 
     private mutating func startValue() {
@@ -195,32 +202,25 @@ struct JSONWriter {
     private mutating func element() {
         guard let n = counts.last else { return }
         if n > 0 {
-            bytes.append(UInt8(ascii: ","))
-            bytes.append(0x0A)
+            out.append(UInt8(ascii: ","))
+            out.append(0x0A)
         }
         counts[counts.count - 1] = n + 1
         indent(counts.count)
     }
 
     private mutating func indent(_ depth: Int) {
-        let spaces: StaticString = "                                                                "
-        var n = depth * 2
-        spaces.withUTF8Buffer { all in
-            while n > 0 {
-                let run = min(n, all.count)
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: all[0..<run]))
-                n -= run
-            }
-        }
+        out.append(0x20, times: depth * 2)
     }
 
+    /// Text the program names (keys, `null`): ASCII, written as it is.
     private mutating func append(_ literal: StaticString) {
-        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        out.append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// Decimal digits, written straight into the bytes (no string in between).
     private mutating func appendDigits(_ value: Int) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if value < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
@@ -231,42 +231,108 @@ struct JSONWriter {
                 magnitude /= 10
                 count += 1
             } while magnitude > 0
-            bytes.append(contentsOf: d[(20 - count)...])
+            out.append(UnsafeRawBufferPointer(rebasing: d[(20 - count)...]))
         }
     }
 
     private mutating func writeString(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: "\""))
         // Most strings need no escape and are copied whole. A lead byte 0xC2
         // or 0xE2 may start a C1 control or a bidi override: look closer.
         var value = value
         let plain = value.withUTF8 { utf8 -> Bool in
             for b in utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == 0x7F || b == 0xC2 || b == 0xE2 { return false }
-            bytes.append(contentsOf: utf8)
+            out.append(utf8)
             return true
         }
         if !plain {
             for scalar in value.unicodeScalars { writeEscaped(scalar) }
         }
-        bytes.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: "\""))
     }
 
     private mutating func writeEscaped(_ scalar: Unicode.Scalar) {
         let v = scalar.value
         switch v {
-        case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
-        case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
-        case 0x08: bytes.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-        case 0x0C: bytes.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-        case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-        case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-        case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+        case 0x22: out.append([0x5C, 0x22])
+        case 0x5C: out.append([0x5C, 0x5C])
+        case 0x08: out.append([0x5C, UInt8(ascii: "b")])
+        case 0x0C: out.append([0x5C, UInt8(ascii: "f")])
+        case 0x0A: out.append([0x5C, UInt8(ascii: "n")])
+        case 0x0D: out.append([0x5C, UInt8(ascii: "r")])
+        case 0x09: out.append([0x5C, UInt8(ascii: "t")])
         case 0..<0x20, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069:
             let hex = Array("0123456789abcdef".utf8)
-            bytes.append(contentsOf: [0x5C, UInt8(ascii: "u")])
-            for shift in [12, 8, 4, 0] { bytes.append(hex[Int((v >> UInt32(shift)) & 0xF)]) }
+            out.append([0x5C, UInt8(ascii: "u")])
+            for shift in [12, 8, 4, 0] { out.append(hex[Int((v >> UInt32(shift)) & 0xF)]) }
         default:
-            bytes.append(contentsOf: String(scalar).utf8)
+            out.append(Array(String(scalar).utf8))
         }
+    }
+}
+
+/// Growable bytes behind one pointer, for the writer's appends of a few bytes each.
+private final class ByteBuffer {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init() {
+        capacity = 1 << 16
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always)
+    func append(_ byte: UInt8) {
+        if count == capacity { grow(to: count + 1) }
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        let n = bytes.count
+        if count + n > capacity { grow(to: count + n) }
+        let target = base + count
+        // Most pieces are a few bytes (a key, an indent, a digit run): copied by hand, not by a call.
+        if n <= 16 {
+            for i in 0..<n { target[i] = source[i] }
+        } else {
+            target.update(from: source, count: n)
+        }
+        count += n
+    }
+
+    /// `byte`, `times` times (an indent).
+    @inline(__always)
+    func append(_ byte: UInt8, times: Int) {
+        guard times > 0 else { return }
+        if count + times > capacity { grow(to: count + times) }
+        (base + count).update(repeating: byte, count: times)
+        count += times
+    }
+
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        append(bytes.assumingMemoryBound(to: UInt8.self))
+    }
+
+    func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append($0) }
+    }
+
+    func copy() -> [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Empties the buffer, keeping its memory for what comes next.
+    func removeAll() { count = 0 }
+
+    private func grow(to needed: Int) {
+        capacity = max(capacity * 2, needed)
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        larger.update(from: base, count: count)
+        base.deallocate()
+        base = larger
     }
 }

@@ -293,31 +293,22 @@ enum ReportFormats {
             let end = min(start + 2 * perCore, reports.count)
             let middle = min(start + perCore, end)
             let halves = [start..<middle, middle..<end]
-            var pieces = parallelMap(halves.count) { h in
+            let pieces = parallelMap(halves.count) { h in
                 let lane = lanes[h]
-                var w = JSONWriter(elementsOfArrayAtDepth: 2, following: halves[h].lowerBound > 0, reusing: lane.takeBuffer())
-                for report in reports[halves[h]] { writeRegionObject(report, doc, lang: lang, &w, fragments: lane.fragments) }
-                return w.take()
+                lane.writer.restart(elementsOfArrayAtDepth: 2, following: halves[h].lowerBound > 0)
+                for report in reports[halves[h]] { writeRegionObject(report, doc, lang: lang, &lane.writer, fragments: lane.fragments) }
+                return lane.writer.take()
             }
-            for h in pieces.indices {
-                emit(pieces[h])
-                lanes[h].buffer = pieces[h]
-                pieces[h] = []
-            }
+            for piece in pieces { emit(piece) }
             start = end
         }
     }
 
-    /// What one core writes with: its target fragments, and the bytes of its last
-    /// piece, whose pages are written over rather than asked of the system again.
+    /// What one core writes with, batch after batch: its target fragments, and its
+    /// writer, whose memory is written over rather than asked of the system again.
     private final class Lane: @unchecked Sendable {
         let fragments = TargetFragments()
-        var buffer: [UInt8] = []
-
-        func takeBuffer() -> [UInt8] {
-            defer { buffer = [] }
-            return buffer
-        }
+        var writer = JSONWriter()
     }
 
     /// The whole report as one JSON text.
