@@ -87,6 +87,41 @@ import Testing
         #expect(w.text == expected)
     }
 
+    /// Every character below U+3000, alone and between others: the escapes are
+    /// exactly those JSON and a terminal need (C0 and C1 controls, DEL, `"`, `\`,
+    /// bidi overrides), everything else goes out as it is, and the text reads back
+    /// the same.
+    @Test func everyCharacterIsEscapedOrCopiedAsItMustBe() throws {
+        func reference(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar.value {
+                case 0x22: out += "\\\""
+                case 0x5C: out += "\\\\"
+                case 0x08: out += "\\b"
+                case 0x0C: out += "\\f"
+                case 0x0A: out += "\\n"
+                case 0x0D: out += "\\r"
+                case 0x09: out += "\\t"
+                case 0..<0x20, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: out += String(format: "\\u%04x", scalar.value)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        for v in UInt32(0)..<0x3000 {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            for text in [String(scalar), "a\(scalar)·b\(scalar)\(scalar)", "天津 · \(scalar)县"] {
+                var w = JSONWriter()
+                w.string(text)
+                let written = String(decoding: w.bytes, as: UTF8.self)
+                #expect(written == reference(text), "U+\(String(v, radix: 16))")
+                let back = try JSONSerialization.jsonObject(with: Data(w.bytes), options: .fragmentsAllowed) as? String
+                #expect(back == text, "U+\(String(v, radix: 16))")
+            }
+        }
+    }
+
     /// Figures are written digit by digit: exactly as `Figure.description` spells them.
     @Test func figuresAreWrittenAsPublished() {
         var generator = SystemRandomNumberGenerator()

@@ -237,22 +237,46 @@ struct JSONWriter {
 
     private mutating func writeString(_ value: String) {
         out.append(UInt8(ascii: "\""))
-        // Most strings need no escape and are copied whole. A lead byte 0xC2
-        // or 0xE2 may start a C1 control or a bidi override: look closer.
+        // Runs of plain bytes are copied whole; only the characters that must be
+        // escaped are looked at one by one. A lead byte 0xC2 or 0xE2 may start a C1
+        // control or a bidi override, or (much more often) `·` or `—`: look closer.
         var value = value
-        let plain = value.withUTF8 { utf8 -> Bool in
-            for b in utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == 0x7F || b == 0xC2 || b == 0xE2 { return false }
-            out.append(utf8)
-            return true
-        }
-        if !plain {
-            for scalar in value.unicodeScalars { writeEscaped(scalar) }
+        value.withUTF8 { utf8 in
+            let n = utf8.count
+            var plainFrom = 0
+            var i = 0
+            while i < n {
+                let b = utf8[i]
+                var length = 0
+                var scalar = UInt32(b)
+                if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == 0x7F {
+                    length = 1
+                } else if b == 0xC2, i + 1 < n, (0x80...0x9F).contains(utf8[i + 1]) {
+                    length = 2
+                    scalar = UInt32(utf8[i + 1])  // U+0080...U+009F
+                } else if b == 0xE2, i + 2 < n {
+                    let (b1, b2) = (utf8[i + 1], utf8[i + 2])
+                    if (b1 == 0x80 && (0xAA...0xAE).contains(b2)) || (b1 == 0x81 && (0xA6...0xA9).contains(b2)) {
+                        length = 3
+                        scalar = 0x2000 | UInt32(b1 & 0x3F) << 6 | UInt32(b2 & 0x3F)
+                    }
+                }
+                if length == 0 {
+                    i += 1
+                    continue
+                }
+                out.append(UnsafeBufferPointer(rebasing: utf8[plainFrom..<i]))
+                writeEscaped(scalar)
+                i += length
+                plainFrom = i
+            }
+            out.append(UnsafeBufferPointer(rebasing: utf8[plainFrom..<n]))
         }
         out.append(UInt8(ascii: "\""))
     }
 
-    private mutating func writeEscaped(_ scalar: Unicode.Scalar) {
-        let v = scalar.value
+    /// The escape of a character JSON or a terminal must not see raw.
+    private mutating func writeEscaped(_ v: UInt32) {
         switch v {
         case 0x22: out.append([0x5C, 0x22])
         case 0x5C: out.append([0x5C, 0x5C])
@@ -261,12 +285,10 @@ struct JSONWriter {
         case 0x0A: out.append([0x5C, UInt8(ascii: "n")])
         case 0x0D: out.append([0x5C, UInt8(ascii: "r")])
         case 0x09: out.append([0x5C, UInt8(ascii: "t")])
-        case 0..<0x20, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069:
-            let hex = Array("0123456789abcdef".utf8)
-            out.append([0x5C, UInt8(ascii: "u")])
-            for shift in [12, 8, 4, 0] { out.append(hex[Int((v >> UInt32(shift)) & 0xF)]) }
         default:
-            out.append(Array(String(scalar).utf8))
+            let hex: StaticString = "0123456789abcdef"
+            out.append([0x5C, UInt8(ascii: "u")])
+            for shift: UInt32 in [12, 8, 4, 0] { out.append(hex.utf8Start[Int((v >> shift) & 0xF)]) }
         }
     }
 }
