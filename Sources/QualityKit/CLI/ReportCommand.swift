@@ -67,29 +67,27 @@ enum ReportCommand {
         let outputPath = args.value("--output")
         var started = false
         var writeError: (any Error)?
-        let emit: (String) -> Void = { piece in
-            guard writeError == nil else { return }
-            guard let path = outputPath else { return context.out(piece) }
+        /// A piece for `--output`: the first replaces the file, the rest are appended; the first failure is kept.
+        func save(_ write: (_ path: String, _ append: Bool) throws -> Void) {
+            guard writeError == nil, let path = outputPath else { return }
             do {
-                try context.writeFile(path, piece, started)
+                try write(path, started)
                 started = true
             } catch {
                 writeError = error
             }
+        }
+        let emit: (String) -> Void = { piece in
+            guard outputPath != nil else { return context.out(piece) }
+            save { try context.writeFile($0, piece, $1) }
         }
         switch format {
         case "markdown": emit(ReportFormats.markdown(doc, lang: lang))
         case "json":
             // Streamed as bytes: the pieces of a large report are never made strings.
             ReportFormats.json(doc, lang: lang) { piece in
-                guard let path = outputPath else { return context.outBytes(piece) }
-                guard writeError == nil else { return }
-                do {
-                    try context.writeBytes(path, piece, started)
-                    started = true
-                } catch {
-                    writeError = error
-                }
+                guard outputPath != nil else { return context.outBytes(piece) }
+                save { try context.writeBytes($0, piece, $1) }
             }
         case "csv": emit(ReportFormats.csv(doc, lang: lang))
         case "html": emit(ReportHTMLRenderer.render(doc, lang: lang))
