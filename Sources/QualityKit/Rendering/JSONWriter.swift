@@ -109,7 +109,7 @@ struct JSONWriter {
 
     mutating func int(_ value: Int) {
         startValue()
-        appendDigits(value)
+        appendDecimal(UInt64(value.magnitude), negative: value < 0, scale: 0)
     }
 
     mutating func bool(_ value: Bool) {
@@ -125,27 +125,9 @@ struct JSONWriter {
     /// A published figure, exactly as written in the source.
     mutating func figure(_ value: Figure) {
         startValue()
-        // Digits straight into the bytes, as `description` spells them; a scale too
-        // long for the buffer (never in a published figure) goes the long way.
+        // A scale too long for the digit buffer (never in a published figure) goes the long way.
         guard value.scale >= 0, value.scale < 19 else { return out.append(Array(value.description.utf8)) }
-        if value.mantissa < 0 { out.append(UInt8(ascii: "-")) }
-        var magnitude = value.mantissa.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { d in
-            var count = 0
-            // At least one digit before the point.
-            while magnitude > 0 || count <= value.scale {
-                d[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            }
-            let point = 24 - value.scale
-            out.append(UnsafeRawBufferPointer(rebasing: d[(24 - count)..<point]))
-            if value.scale > 0 {
-                out.append(UInt8(ascii: "."))
-                out.append(UnsafeRawBufferPointer(rebasing: d[point...]))
-            }
-        }
+        appendDecimal(value.mantissa.magnitude, negative: value.mantissa < 0, scale: value.scale)
     }
 
     /// A derived number rounded to `places` by the one rounding rule
@@ -218,20 +200,26 @@ struct JSONWriter {
         out.append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
-    /// Decimal digits, written straight into the bytes (no string in between).
-    private mutating func appendDigits(_ value: Int) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
+    /// Decimal digits, written straight into the bytes (no string in between), with
+    /// a point `scale` digits from the right, as `Figure.description` spells them.
+    private mutating func appendDecimal(_ magnitude: UInt64, negative: Bool, scale: Int) {
+        if negative { out.append(UInt8(ascii: "-")) }
+        var rest = magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
+            var count = 0
+            // At least one digit before the point.
+            while rest > 0 || count <= scale {
+                d[23 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
                 count += 1
-            } while magnitude > 0
-            out.append(UnsafeRawBufferPointer(rebasing: d[(20 - count)...]))
+            }
+            let point = 24 - scale
+            out.append(UnsafeRawBufferPointer(rebasing: d[(24 - count)..<point]))
+            if scale > 0 {
+                out.append(UInt8(ascii: "."))
+                out.append(UnsafeRawBufferPointer(rebasing: d[point...]))
+            }
         }
     }
 
