@@ -158,15 +158,10 @@ import Testing
 /// A report on many regions is written on two cores in batches; the pieces must
 /// join into one document, ranked, with nothing lost or repeated.
 @Suite struct ReportStreamingTests {
-    /// The streamed form copies each target's constant keys from its first result and
-    /// reuses each core's buffer from batch to batch: byte for byte, it must be the
-    /// document one writer makes with nothing copied, in both languages and with a
-    /// tolerance (which makes new targets).
-    @Test(arguments: [(Language.zh, nil), (.en, "0.5")] as [(Language, String?)])
-    func theStreamedDocumentIsTheOnePlainlyWritten(_ lang: Language, _ tolerance: String?) throws {
+    /// A report on 150 counties of Jiangxi and Beijing (two provinces, two sets of targets).
+    static func panelReport(tolerance: String? = nil) -> ReportDocument {
         var csv = "indicator,region,year,value,source\n"
         for i in 0..<150 {
-            // Counties of Jiangxi and of Beijing: two provinces, two sets of targets.
             let code = i % 2 == 0 ? 360_100 + i : 110_100 + i
             csv += "森林覆盖率,\(code),2014,\(60 + i % 7).5,\"统计公报, 第\(i)号\"\n"
             csv += "森林覆盖率,\(code),2015,\(60 + i % 5).1,\n"
@@ -184,6 +179,16 @@ import Testing
             regions: set.regions.map { engine.evaluate(region: $0) }, asOf: engine.asOf, byRegion: true, skipped: [], unused: [],
             catalog: .embedded, measurements: set, dataLabel: "panel.csv")
         #expect(doc.regions.count == 150)
+        return doc
+    }
+
+    /// The streamed form copies each target's constant keys from its first result and
+    /// reuses each core's buffer from batch to batch: byte for byte, it must be the
+    /// document one writer makes with nothing copied, in both languages and with a
+    /// tolerance (which makes new targets).
+    @Test(arguments: [(Language.zh, nil), (.en, "0.5")] as [(Language, String?)])
+    func theStreamedDocumentIsTheOnePlainlyWritten(_ lang: Language, _ tolerance: String?) throws {
+        let doc = Self.panelReport(tolerance: tolerance)
         var streamed: [[UInt8]] = []
         ReportFormats.json(doc, lang: lang) { streamed.append($0) }
         var plain: [UInt8] = []
@@ -191,6 +196,39 @@ import Testing
         #expect(streamed.count > 4, "the regions went out in several batches")
         #expect(streamed.joined().elementsEqual(plain))
         #expect(try JSONSerialization.jsonObject(with: Data(plain)) is [String: Any])
+    }
+
+    /// The CSV form goes out in pieces of regions written on both cores: however
+    /// the regions are cut, the bytes are the same, a row per result that reads
+    /// back with its 28 cells.
+    @Test func theStreamedCSVIsTheSameHoweverTheRegionsAreCut() throws {
+        let doc = Self.panelReport()
+        func written(_ perPiece: Int) -> (pieces: Int, bytes: [UInt8]) {
+            var pieces: [[UInt8]] = []
+            ReportFormats.csv(doc, lang: .zh, regionsPerPiece: perPiece) { pieces.append($0) }
+            return (pieces.count, Array(pieces.joined()))
+        }
+        let whole = written(1000)
+        #expect(whole.pieces == 2)  // the header, then every region at once
+        for perPiece in [1, 7, 64] {
+            let cut = written(perPiece)
+            #expect(cut.pieces == 1 + (150 + perPiece - 1) / perPiece)
+            #expect(cut.bytes == whole.bytes)
+        }
+        #expect(whole.bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+        let tokenizer = CSVTokenizer(reader: MemoryChunkReader(Array(whole.bytes.dropFirst(3))))
+        var rows: [[String]] = []
+        while let record = try tokenizer.next() { rows.append(record.fields) }
+        #expect(rows.first == ReportFormats.csvColumns)
+        #expect(rows.count == 1 + doc.regions.reduce(0) { $0 + $1.results.count })
+        #expect(rows.allSatisfy { $0.count == 28 })
+        let forest = try #require(rows.first { $0[0] == "360100" && $0[3] == "jiangxi-2011-forest-coverage-2015" })
+        #expect(
+            forest == [
+                "360100", "江西 · 360100", "jiangxi-2011", "jiangxi-2011-forest-coverage-2015", "forest_coverage", "森林覆盖率", "Forest coverage", "2015",
+                "environment", "own", "not_met", "未达标", "ge", "63", "%", "true", "", "2015", "60.1", "", "", "", "", "", "", "2015年 60.1 < 63",
+                "森林覆盖率稳定在63%以上", "《江西省质量发展纲要（2011-2020年）》一、（三）发展目标；专栏1：质量发展主要指标（2015年） 环境质量",
+            ])
     }
 
     @Test func manyRegionsJoinIntoOneRankedDocument() throws {

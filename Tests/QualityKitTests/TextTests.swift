@@ -288,3 +288,51 @@ import Testing
         }
     }
 }
+
+/// The CSV writer copies a cell's bytes when nothing in it needs a look, and
+/// escapes, guards and quotes it otherwise: both ways must give what the rule says.
+@Suite struct CSVWriterTests {
+    /// What a report's cell must be, from the rule: controls escaped except a line
+    /// feed, an apostrophe before a formula, quotes around a delimiter, quote or line break.
+    static func expected(_ cell: String) -> String {
+        var value = escapingControlsExceptLineBreaks(cell)
+        if let first = value.unicodeScalars.first, "=+-@".unicodeScalars.contains(first), Figure(value) == nil { value = "'" + value }
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    @Test func everyCharacterBelowU3000IsWrittenByTheRuleAndReadsBack() throws {
+        var cells: [String] = []
+        for v in UInt32(0)..<0x3000 {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            let c = String(Character(scalar))
+            cells += [c, "县\(c)·", "\(c)-1"]
+        }
+        for cells in stride(from: 0, to: cells.count, by: 9).map({ Array(cells[$0..<min($0 + 9, cells.count)]) }) {
+            var w = CSVWriter(byteOrderMark: false)
+            w.row(cells)
+            #expect(w.text == cells.map(Self.expected).joined(separator: ",") + "\r\n", "\(cells)")
+            // Read back, each cell is itself, or its escaped form.
+            let back = try #require(try CSVTokenizer(reader: MemoryChunkReader(w.bytes)).next()).fields
+            let written = cells.map { cell in
+                let escaped = escapingControlsExceptLineBreaks(cell)
+                return Figure(escaped) == nil && "=+-@".unicodeScalars.contains(escaped.unicodeScalars.first ?? " ") ? "'" + escaped : escaped
+            }
+            #expect(back == written, "\(cells)")
+        }
+    }
+
+    /// A delimiter or quote followed by a combining mark is one character to Swift
+    /// but still a delimiter to every CSV reader: such a cell is quoted.
+    @Test func aDelimiterUnderACombiningMarkIsStillQuoted() throws {
+        var w = CSVWriter(byteOrderMark: false)
+        w.row(["a,\u{301}b", "\"\u{301}", "-1.5", "-", "=1", "\u{1B}[31m", "甲\r\n乙"])
+        #expect(w.text == "\"a,\u{301}b\",\"\"\"\u{301}\",-1.5,'-,'=1,\\u{1B}[31m,甲\\u{D}\\u{A}乙\r\n")
+        var data = CSVWriter(byteOrderMark: false, guardFormulas: false, escapeControls: false, delimiter: "\t", lineEnd: "\n")
+        data.row(["=1", "a\tb", "x\u{1B}", "\"q\""])
+        #expect(data.text == "=1\t\"a\tb\"\tx\u{1B}\t\"\"\"q\"\"\"\n")
+        let taken = data.take()
+        #expect(String(decoding: taken, as: UTF8.self) == "=1\t\"a\tb\"\tx\u{1B}\t\"\"\"q\"\"\"\n")
+        #expect(data.bytes.isEmpty)
+    }
+}

@@ -81,15 +81,15 @@ enum ReportCommand {
             guard outputPath != nil else { return context.out(piece) }
             save { try context.writeFile($0, piece, $1) }
         }
+        let emitBytes: ([UInt8]) -> Void = { piece in
+            guard outputPath != nil else { return context.outBytes(piece) }
+            save { try context.writeBytes($0, piece, $1) }
+        }
         switch format {
         case "markdown": emit(ReportFormats.markdown(doc, lang: lang))
-        case "json":
-            // Streamed as bytes: the pieces of a large report are never made strings.
-            ReportFormats.json(doc, lang: lang) { piece in
-                guard outputPath != nil else { return context.outBytes(piece) }
-                save { try context.writeBytes($0, piece, $1) }
-            }
-        case "csv": emit(ReportFormats.csv(doc, lang: lang))
+        // JSON and CSV are streamed as bytes: the pieces of a large report are never made strings.
+        case "json": ReportFormats.json(doc, lang: lang, emit: emitBytes)
+        case "csv": ReportFormats.csv(doc, lang: lang, emit: emitBytes)
         case "html": emit(ReportHTMLRenderer.render(doc, lang: lang))
         default:
             emit(ReportTextRenderer.render(doc, lang: lang, color: outputPath == nil && context.useColor(on: .stdout), width: context.terminalWidth))

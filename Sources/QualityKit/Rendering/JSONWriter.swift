@@ -226,39 +226,16 @@ struct JSONWriter {
     private mutating func writeString(_ value: String) {
         out.append(UInt8(ascii: "\""))
         // Runs of plain bytes are copied whole; only the characters that must be
-        // escaped are looked at one by one. A lead byte 0xC2 or 0xE2 may start a C1
-        // control or a bidi override, or (much more often) `·` or `—`: look closer.
+        // escaped are looked at one by one.
         var value = value
         value.withUTF8 { utf8 in
-            let n = utf8.count
             var plainFrom = 0
-            var i = 0
-            while i < n {
-                let b = utf8[i]
-                var length = 0
-                var scalar = UInt32(b)
-                if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == 0x7F {
-                    length = 1
-                } else if b == 0xC2, i + 1 < n, (0x80...0x9F).contains(utf8[i + 1]) {
-                    length = 2
-                    scalar = UInt32(utf8[i + 1])  // U+0080...U+009F
-                } else if b == 0xE2, i + 2 < n {
-                    let (b1, b2) = (utf8[i + 1], utf8[i + 2])
-                    if (b1 == 0x80 && (0xAA...0xAE).contains(b2)) || (b1 == 0x81 && (0xA6...0xA9).contains(b2)) {
-                        length = 3
-                        scalar = 0x2000 | UInt32(b1 & 0x3F) << 6 | UInt32(b2 & 0x3F)
-                    }
-                }
-                if length == 0 {
-                    i += 1
-                    continue
-                }
-                out.append(UnsafeBufferPointer(rebasing: utf8[plainFrom..<i]))
+            while let (at, length, scalar) = nextUnsafeCharacter(utf8, from: plainFrom, or: UInt8(ascii: "\""), UInt8(ascii: "\\")) {
+                out.append(UnsafeBufferPointer(rebasing: utf8[plainFrom..<at]))
                 writeEscaped(scalar)
-                i += length
-                plainFrom = i
+                plainFrom = at + length
             }
-            out.append(UnsafeBufferPointer(rebasing: utf8[plainFrom..<n]))
+            out.append(UnsafeBufferPointer(rebasing: utf8[plainFrom...]))
         }
         out.append(UInt8(ascii: "\""))
     }

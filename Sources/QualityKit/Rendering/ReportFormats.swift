@@ -286,22 +286,11 @@ enum ReportFormats {
     /// The elements of `regions`, written on both cores a batch at a time and
     /// emitted in order; each batch is about a megabyte per core.
     static func writeRegions(_ reports: [RegionReport], _ doc: ReportDocument, lang: Language, emit: ([UInt8]) -> Void) {
-        let perCore = 24
-        let lanes = [Lane(), Lane()]
-        var start = 0
-        while start < reports.count {
-            let end = min(start + 2 * perCore, reports.count)
-            let middle = min(start + perCore, end)
-            let halves = [start..<middle, middle..<end]
-            let pieces = parallelMap(halves.count) { h in
-                let lane = lanes[h]
-                lane.writer.restart(elementsOfArrayAtDepth: 2, following: halves[h].lowerBound > 0)
-                for report in reports[halves[h]] { writeRegionObject(report, doc, lang: lang, &lane.writer, fragments: lane.fragments) }
-                return lane.writer.take()
-            }
-            for piece in pieces { emit(piece) }
-            start = end
-        }
+        writeInPieces(reports.count, perCore: 24, lanes: [Lane(), Lane()], write: { lane, range in
+            lane.writer.restart(elementsOfArrayAtDepth: 2, following: range.lowerBound > 0)
+            for report in reports[range] { writeRegionObject(report, doc, lang: lang, &lane.writer, fragments: lane.fragments) }
+            return lane.writer.take()
+        }, emit: emit)
     }
 
     /// What one core writes with, batch after batch: its target fragments, and its
@@ -320,27 +309,40 @@ enum ReportFormats {
 
     // MARK: CSV
 
-    static func csv(_ doc: ReportDocument, lang: Language) -> String {
-        var w = CSVWriter(byteOrderMark: true)
-        w.row([
-            "region", "region_name", "plan", "target_id", "indicator", "name", "name_en", "year", "area", "scope", "status", "status_text",
-            "comparator", "target_value", "unit", "sustained", "tolerance", "actual_year", "actual_value", "source", "note",
-            "projected", "observed_rate", "required_rate", "ratio", "reason", "text", "citation",
-        ])
-        for report in doc.regions {
-            for r in report.results {
-                w.row([
-                    regionSlug(report.region, doc), doc.regionName(report.region, lang), r.target.plan, r.target.id, r.target.indicator ?? "",
-                    r.target.name, r.target.nameEn, String(r.target.year), r.target.area.rawValue, r.scope.rawValue, r.status.rawValue, r.status.word(lang),
-                    r.target.comparator.rawValue, r.target.value?.description ?? "", r.target.unit, r.target.sustained ? "true" : "false",
-                    r.target.tolerance?.description ?? "", r.actual.map { String($0.year) } ?? "", r.actual.map { $0.value.text(lang) } ?? "",
-                    r.actual?.source ?? "", r.actual?.note ?? "",
-                    r.projected.map { formatDerived($0, places: 2) } ?? "", r.observedRate.map { formatDerived($0, places: 6) } ?? "",
-                    r.requiredRate.map { formatDerived($0, places: 6) } ?? "", r.ratio.map { formatDerived($0, places: 4) } ?? "",
-                    r.reason.text(lang), r.target.text, r.target.citation,
-                ])
-            }
+    static let csvColumns = [
+        "region", "region_name", "plan", "target_id", "indicator", "name", "name_en", "year", "area", "scope", "status", "status_text",
+        "comparator", "target_value", "unit", "sustained", "tolerance", "actual_year", "actual_value", "source", "note",
+        "projected", "observed_rate", "required_rate", "ratio", "reason", "text", "citation",
+    ]
+
+    /// The report as CSV (UTF-8 with a BOM), a row per result, handed to `emit` in
+    /// pieces of `regionsPerPiece` regions written on both cores.
+    static func csv(_ doc: ReportDocument, lang: Language, regionsPerPiece: Int = 24, emit: ([UInt8]) -> Void) {
+        var head = CSVWriter(byteOrderMark: true)
+        head.row(csvColumns)
+        emit(head.take())
+        final class Lane: @unchecked Sendable { var writer = CSVWriter(byteOrderMark: false) }
+        let regions = doc.regions
+        writeInPieces(regions.count, perCore: regionsPerPiece, lanes: [Lane(), Lane()], write: { lane, range in
+            for report in regions[range] { csvRows(report, doc, lang: lang, &lane.writer) }
+            return lane.writer.take()
+        }, emit: emit)
+    }
+
+    static func csvRows(_ report: RegionReport, _ doc: ReportDocument, lang: Language, _ w: inout CSVWriter) {
+        let region = regionSlug(report.region, doc)
+        let regionName = doc.regionName(report.region, lang)
+        for r in report.results {
+            w.row([
+                region, regionName, r.target.plan, r.target.id, r.target.indicator ?? "",
+                r.target.name, r.target.nameEn, String(r.target.year), r.target.area.rawValue, r.scope.rawValue, r.status.rawValue, r.status.word(lang),
+                r.target.comparator.rawValue, r.target.value?.description ?? "", r.target.unit, r.target.sustained ? "true" : "false",
+                r.target.tolerance?.description ?? "", r.actual.map { String($0.year) } ?? "", r.actual.map { $0.value.text(lang) } ?? "",
+                r.actual?.source ?? "", r.actual?.note ?? "",
+                r.projected.map { formatDerived($0, places: 2) } ?? "", r.observedRate.map { formatDerived($0, places: 6) } ?? "",
+                r.requiredRate.map { formatDerived($0, places: 6) } ?? "", r.ratio.map { formatDerived($0, places: 4) } ?? "",
+                r.reason.text(lang), r.target.text, r.target.citation,
+            ])
         }
-        return w.text
     }
 }
