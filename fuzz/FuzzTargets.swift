@@ -28,7 +28,13 @@ func requireSafe(_ text: String, _ what: String) {
 func fuzzCSV(_ bytes: [UInt8]) {
     // The first byte picks the chunk size, so record boundaries fall everywhere.
     let chunk = 1 + Int(bytes.first ?? 0) % 64
-    let tokenizer = CSVTokenizer(reader: MemoryChunkReader(Array(bytes.dropFirst()), chunkSize: chunk), limits: ReaderLimits(maxRecordBytes: 4096, maxFields: 64, maxJSONDepth: 32))
+    let limits = ReaderLimits(maxRecordBytes: 4096, maxFields: 64, maxJSONDepth: 32)
+    let tokenizer = CSVTokenizer(reader: MemoryChunkReader(Array(bytes.dropFirst()), chunkSize: chunk), limits: limits)
+    // The same bytes in one chunk, once with simple lines read at once and once
+    // through the state machine alone: the records must be the same.
+    let atOnce = CSVTokenizer(reader: MemoryChunkReader(Array(bytes.dropFirst())), limits: limits)
+    let byteByByte = CSVTokenizer(reader: MemoryChunkReader(Array(bytes.dropFirst())), limits: limits)
+    byteByByte.readsSimpleLines = false
     var record = CSVRecord()
     var lastLine = 0
     while (try? tokenizer.next(into: &record)) == true {
@@ -38,6 +44,16 @@ func fuzzCSV(_ bytes: [UInt8]) {
         for i in 0..<record.count where record.issues.isEmpty {
             require(String(validating: record.storage[record.range(i)], as: UTF8.self) != nil, "a field without issues is valid UTF-8")
         }
+    }
+    var a = CSVRecord()
+    var b = CSVRecord()
+    while true {
+        let moreA = (try? atOnce.next(into: &a)) == true
+        let moreB = (try? byteByByte.next(into: &b)) == true
+        require(moreA == moreB, "the line path and the state machine read as many records")
+        guard moreA else { break }
+        require(a.line == b.line && a.fields == b.fields && a.positions == b.positions && a.issues == b.issues && a.isBlank == b.isBlank,
+            "the line path reads a record as the state machine does")
     }
 }
 

@@ -257,3 +257,60 @@ func tokenize(_ bytes: [UInt8], chunkSize: Int = 1 << 20, delimiter: UInt8 = UIn
         }
     }
 }
+
+/// A simple line (whole in the chunk, no doubled quote, no control byte) is read
+/// at once, past the state machine: it must give exactly the record the state
+/// machine gives, and anything else must be left to it.
+@Suite struct SimpleLineTests {
+    struct Seen: Equatable {
+        let line: Int
+        let fields: [[UInt8]]
+        let positions: [TextPosition]
+        let issues: [SyntaxIssue]
+        let isBlank: Bool
+    }
+
+    static func read(_ bytes: [UInt8], chunkSize: Int, delimiter: UInt8, limits: ReaderLimits, atOnce: Bool) throws -> [Seen] {
+        let tokenizer = CSVTokenizer(reader: MemoryChunkReader(bytes, chunkSize: chunkSize), delimiter: delimiter, limits: limits)
+        tokenizer.readsSimpleLines = atOnce
+        var seen: [Seen] = []
+        var record = CSVRecord()
+        while try tokenizer.next(into: &record) {
+            seen.append(Seen(line: record.line, fields: (0..<record.count).map { Array(record.storage[record.range($0)]) }, positions: record.positions, issues: record.issues, isBlank: record.isBlank))
+        }
+        return seen
+    }
+
+    @Test(arguments: [UInt8(ascii: ","), 0x09])
+    func givesWhatTheStateMachineGives(_ delimiter: UInt8) throws {
+        var rng = SeededRandom(seed: 11)
+        // Mostly plain rows, with every byte that matters now and then.
+        let plain: [[UInt8]] = [Array("森林覆盖率".utf8), Array("360100".utf8), Array("63.1%".utf8), Array("县·一".utf8), [delimiter], Array("\"统计, 公报\"".utf8), [0x0A]]
+        let odd: [[UInt8]] = [[0x22], [0x22, 0x22], [0x0D], [0x0D, 0x0A], [0x0A], [0x00], [0x09], [0x7F], [0xFF], [0xE4, 0xB8], [0xC2, 0x85], [0x20], [delimiter, delimiter]]
+        let limits = [ReaderLimits.standard, ReaderLimits(maxRecordBytes: 12, maxFields: 3, maxJSONDepth: 8)]
+        var disagreements: [String] = []
+        for round in 0..<3_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...30, using: &rng) {
+                bytes += Int.random(in: 0..<5, using: &rng) == 0 ? odd.randomElement(using: &rng)! : plain.randomElement(using: &rng)!
+            }
+            let chunkSize = [1 << 20, 7, 64][round % 3]
+            let limit = limits[round % 7 == 0 ? 1 : 0]
+            let slow = try Self.read(bytes, chunkSize: chunkSize, delimiter: delimiter, limits: limit, atOnce: false)
+            let fast = try Self.read(bytes, chunkSize: chunkSize, delimiter: delimiter, limits: limit, atOnce: true)
+            if fast != slow, disagreements.count < 3 { disagreements.append("\(String(decoding: bytes, as: UTF8.self).debugDescription) in chunks of \(chunkSize)") }
+        }
+        #expect(disagreements.isEmpty)
+    }
+
+    /// The line path is taken (the test above would pass with it never taken).
+    @Test func simpleLinesAreReadAtOnce() throws {
+        let tokenizer = CSVTokenizer(reader: MemoryChunkReader(Array("a,\"b, c\",中\r\nd,e,f\n".utf8)))
+        var record = CSVRecord()
+        #expect(try tokenizer.next(into: &record))
+        #expect(record.fields == ["a", "b, c", "中"])
+        #expect(record.positions == [TextPosition(line: 1, column: 1), TextPosition(line: 1, column: 3), TextPosition(line: 1, column: 10)])
+        // Taken whole from the chunk, not through the state machine's field by field.
+        #expect(tokenizer.simpleLinesRead == 1)
+    }
+}

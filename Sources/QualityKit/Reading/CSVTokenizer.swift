@@ -156,6 +156,13 @@ public struct CSVRecord: Sendable {
         return bad
     }
 
+    /// Adds a whole field that is a range of the chunk, to a record that has no
+    /// field open and copies nothing (a simple line, read at once).
+    mutating func addField(_ start: Int, _ end: Int, at position: TextPosition, quoted: Bool) {
+        spans.append(FieldSpan(start: start, end: end, position: position))
+        if quoted { anyQuoted = true }
+    }
+
     /// Ends the record; `chunk` is what the fields are ranges of unless they were copied.
     mutating func finish(chunk: [UInt8]) {
         storage = copying ? owned : chunk
@@ -206,7 +213,10 @@ public final class CSVTokenizer {
     /// A CR ended the last line, so an LF right after it belongs to the same line end.
     private var pendingCR = false
 
-    deinit { checkedFields.deallocate() }
+    deinit {
+        checkedFields.deallocate()
+        lineFields.deallocate()
+    }
 
     /// - Parameter firstLine: the line the input starts on, when it is the rest of a file.
     public init(reader: ChunkReader, delimiter: UInt8 = UInt8(ascii: ","), limits: ReaderLimits = .standard, encoding: TextEncoding = .utf8, firstLine: Int = 1) {
@@ -216,6 +226,7 @@ public final class CSVTokenizer {
         self.delimiter = delimiter
         self.limits = limits
         self.encoding = encoding
+        readsSimpleLines = true
     }
 
     private static let quote = UInt8(ascii: "\"")
@@ -301,6 +312,14 @@ public final class CSVTokenizer {
                     line += 1
                     column = 1
                     if byte == CSVTokenizer.cr { pendingCR = true }
+                }
+                // Most records are one simple line: read at once, past the state machine.
+                if !recordStarted, !pendingCR, simpleLines, let end = simpleLine(buf, from: i, line: line, &record) {
+                    i = end
+                    line += 1
+                    column = 1
+                    done = true
+                    return
                 }
                 while i < n {
                     let byte = buf[i]
@@ -482,6 +501,100 @@ public final class CSVTokenizer {
         return true
     }
 
+    /// Whether simple lines are read at once (off: every byte goes through the
+    /// state machine, which tests hold the line path to). Never with a delimiter
+    /// that is a control byte (a tab) or a quote, which the line's scan stops at.
+    var readsSimpleLines: Bool {
+        get { simpleLines }
+        set { simpleLines = newValue && delimiter >= 0x20 && delimiter != CSVTokenizer.quote && delimiter != 0x7F }
+    }
+    private var simpleLines = false
+    /// How many records were read as simple lines.
+    private(set) var simpleLinesRead = 0
+    /// A simple line's fields before they are taken (a line of more goes the long way).
+    private let lineFields = UnsafeMutableBufferPointer<(start: Int, end: Int, column: Int, quoted: Bool)>.allocate(capacity: 64)
+
+    /// Reads the record at `start` when it is a simple line: whole in this chunk,
+    /// ended by LF or CRLF, no doubled quote, no control byte in it, every field valid
+    /// UTF-8, within the limits. Then it is exactly what the state machine would
+    /// read, and this returns the offset after its line end. Otherwise nil, with
+    /// nothing changed: the state machine reads it and says what is wrong.
+    @inline(__always)
+    private func simpleLine(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, line: Int, _ record: inout CSVRecord) -> Int? {
+        let n = buf.count
+        let delimiter = self.delimiter
+        let delimiterWord = UInt64(delimiter) &* CSVTokenizer.ones
+        let lineFields = self.lineFields
+        let checkedFields = self.checkedFields
+        let maxFields = min(limits.maxFields, lineFields.count)
+        var fields = 0
+        var j = start
+        var column = 1
+        var lineEnd = -1
+        var after = -1
+        while true {
+            // A field: plain bytes up to a delimiter or a control byte, or in quotes
+            // (no doubled quote, no line break) up to the closing quote.
+            let quoted = j < n && buf[j] == CSVTokenizer.quote
+            let stop = quoted ? CSVTokenizer.quoteWord : delimiterWord
+            let stopByte = quoted ? CSVTokenizer.quote : delimiter
+            if quoted { j += 1 }
+            let from = j
+            let words = CSVTokenizer.plainWords(buf, from: j, stop: stop)
+            j += words.count
+            var scalars = words.scalars
+            var high = words.high
+            while j < n {
+                let b = buf[j]
+                if b == stopByte || b < 0x20 || b == 0x7F { break }
+                high |= b
+                if b & 0xC0 != 0x80 { scalars += 1 }
+                j += 1
+            }
+            let to = j
+            if quoted {
+                // The closing quote, then a delimiter or the line end.
+                guard j + 1 < n, buf[j] == CSVTokenizer.quote, buf[j + 1] != CSVTokenizer.quote else { return nil }
+                j += 1
+                scalars += 2
+            }
+            guard j < n, fields < maxFields else { return nil }
+            if high >= 0x80 {
+                let k = fields
+                let range = from..<to
+                if k >= checkedFields.count || !sameBytes(buf, range, checkedFields[k]) {
+                    if firstInvalidUTF8(UnsafeBufferPointer(rebasing: buf[range])) != nil { return nil }
+                    if k < checkedFields.count { checkedFields[k] = range }
+                }
+            }
+            lineFields[fields] = (from, to, column, quoted)
+            fields += 1
+            column += scalars + 1
+            let b = buf[j]
+            if b == delimiter {
+                j += 1
+                continue
+            }
+            if b == CSVTokenizer.lf {
+                lineEnd = j
+                after = j + 1
+            } else if b == CSVTokenizer.cr, j + 1 < n, buf[j + 1] == CSVTokenizer.lf {
+                lineEnd = j
+                after = j + 2
+            } else {
+                return nil
+            }
+            break
+        }
+        // An empty line is a record of one empty field; the state machine says so.
+        guard lineEnd > start, lineEnd - start <= limits.maxRecordBytes else { return nil }
+        record.line = line
+        for f in lineFields[..<fields] { record.addField(f.start, f.end, at: TextPosition(line: line, column: f.column), quoted: f.quoted) }
+        record.finish(chunk: chunk)
+        simpleLinesRead += 1
+        return after
+    }
+
     /// Whether two stretches of the chunk hold the same bytes.
     @inline(__always)
     private func sameBytes(_ buf: UnsafeBufferPointer<UInt8>, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
@@ -517,17 +630,25 @@ public final class CSVTokenizer {
                 if plain > 0 {
                     let mask: UInt64 = (1 << (UInt64(plain) << 3)) &- 1
                     any |= w & mask
-                    continuations += (w & ~(w << 1) & highBits & mask).nonzeroBitCount
+                    continuations += laneCount(w & ~(w << 1) & highBits & mask)
                     j += plain
                 }
                 break
             }
             any |= w
-            continuations += (w & ~(w << 1) & highBits).nonzeroBitCount
+            continuations += laneCount(w & ~(w << 1) & highBits)
             j += 8
         }
         let count = j - from
         return (count, count - continuations, any & highBits != 0 ? 0x80 : 0)
+    }
+
+    /// How many lanes of `flags` (only high bits set) are set. One multiply: the
+    /// portable x86-64 target has no popcount instruction, and `nonzeroBitCount`
+    /// there is a dozen operations.
+    @inline(__always)
+    static func laneCount(_ flags: UInt64) -> Int {
+        Int(((flags >> 7) &* ones) >> 56)
     }
 
     /// The input ended inside a quoted field. When the input is a stretch cut

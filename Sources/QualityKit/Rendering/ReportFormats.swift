@@ -329,6 +329,13 @@ enum ReportFormats {
         }, emit: emit)
     }
 
+    /// The whole report as one CSV text.
+    static func csv(_ doc: ReportDocument, lang: Language) -> String {
+        var bytes: [UInt8] = []
+        csv(doc, lang: lang) { bytes += $0 }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     static func csvRows(_ report: RegionReport, _ doc: ReportDocument, lang: Language, _ w: inout CSVWriter) {
         let region = regionSlug(report.region, doc)
         let regionName = doc.regionName(report.region, lang)
