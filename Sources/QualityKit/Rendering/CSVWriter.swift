@@ -43,7 +43,7 @@ public struct CSVWriter {
     }
 
     /// A cell: copied as it is when nothing in it needs a look (almost every cell
-    /// of a report), else escaped, guarded and quoted by `field`.
+    /// of a report), else escaped, guarded and quoted by `appendField`.
     private mutating func append(_ cell: String) {
         var cell = cell
         let copied = cell.withUTF8 { utf8 -> Bool in
@@ -61,13 +61,6 @@ public struct CSVWriter {
     /// apostrophe where a spreadsheet would see a formula, quotes where a
     /// delimiter, quote or line break is inside. Bytes are looked at, not
     /// characters: a delimiter followed by a combining mark is still a delimiter.
-    func field(_ raw: String) -> String {
-        var one = self
-        one.bytes = []
-        one.appendField(raw)
-        return one.text
-    }
-
     private mutating func appendField(_ raw: String) {
         var value = escapeControls && Self.hasControlOtherThanLF(raw) ? escapingControlsExceptLineBreaks(raw) : raw
         let quote = UInt8(ascii: "\"")
