@@ -27,4 +27,66 @@ import Testing
         #expect(set.values("spot_check_pass_rate", RegionCode(360101)).map(\.line) == [4])
         #expect(set.values("forest_coverage", RegionCode(360103)).isEmpty)
     }
+
+    /// A county panel keeps millions of observations: those with the same source, note and
+    /// file point to one provenance, on the row-by-row path and on both cores alike.
+    @Test(arguments: [false, true])
+    func observationsShareTheirProvenance(parallel: Bool) {
+        var text = "indicator,region,year,value,source,note\n"
+        for year in 2011...2020 {
+            text += "森林覆盖率,360102,\(year),6\(year % 10),统计年鉴,\(year == 2015 ? "初步数" : "")\n"
+            text += "森林覆盖率,360103,\(year),5\(year % 10),\"林业局, 公报\",\n"
+        }
+        var options = MeasurementReader.Options()
+        options.duplicateSearch = .series
+        options.parallel = parallel
+        options.parallelBlockBytes = 64
+        let reader = MeasurementReader(catalog: .embedded, options: options)
+        reader.read(path: "a.csv", from: MemoryChunkReader(Array(text.utf8), chunkSize: 50))
+        let set = reader.takeSeries()
+        let a = set.series[SeriesKey(indicator: "forest_coverage", region: RegionCode(360102))] ?? []
+        let b = set.series[SeriesKey(indicator: "forest_coverage", region: RegionCode(360103))] ?? []
+        #expect(a.count == 10 && b.count == 10)
+        #expect(a.map(\.note) == (2011...2020).map { $0 == 2015 ? "初步数" : "" })
+        #expect(Set(a.map(\.source)) == ["统计年鉴"] && Set(b.map(\.source)) == ["林业局, 公报"] && Set(b.map(\.file)) == ["a.csv"])
+        let plain = a.filter { $0.note.isEmpty }
+        #expect(plain.allSatisfy { $0.provenance === plain[0].provenance })
+        #expect(b.allSatisfy { $0.provenance === b[0].provenance })
+        #expect(a[4].provenance !== plain[0].provenance && b[0].provenance !== plain[0].provenance)
+    }
+}
+
+/// The interner behind every byte-level cache: whatever the order of lookups (a run of
+/// one key, two columns in turn, keys never seen), it answers as a dictionary would.
+@Suite struct ByteInternerTests {
+    @Test func answersAsADictionaryWhateverTheOrderOfLookups() {
+        var rng = SeededRandom(seed: 7)
+        let keys = (0..<300).map { i in Array("键\(i)·\(String(repeating: "x", count: i % 23))".utf8) } + [[]]
+        let interner = ByteInterner<Int>()
+        var reference: [[UInt8]: Int] = [:]
+        for step in 0..<20_000 {
+            // Runs of one key, two keys in turn, and jumps anywhere.
+            let k: [UInt8]
+            switch Int.random(in: 0..<3, using: &rng) {
+            case 0: k = keys[step / 7 % keys.count]
+            case 1: k = keys[(step % 2) * 150 + step / 50 % 150]
+            default: k = keys[Int.random(in: 0..<keys.count, using: &rng)]
+            }
+            let found = k.withUnsafeBufferPointer { interner.find($0) }
+            #expect(found == reference[k], "step \(step)")
+            if found == nil, reference[k] == nil {
+                k.withUnsafeBufferPointer { interner.insert($0, step) }
+                reference[k] = step
+            }
+        }
+        #expect(reference.count == keys.count)
+    }
+
+    /// Past its capacity it remembers nothing new, and still finds what it kept.
+    @Test func forgetsNothingItKeptPastItsCapacity() {
+        let interner = ByteInterner<Int>(capacity: 2)
+        for (i, word) in ["甲", "乙", "丙"].enumerated() { Array(word.utf8).withUnsafeBufferPointer { interner.insert($0, i) } }
+        let found = ["甲", "乙", "丙", "乙", "甲"].map { word in Array(word.utf8).withUnsafeBufferPointer { interner.find($0) } }
+        #expect(found == [0, 1, nil, 1, 0])
+    }
 }

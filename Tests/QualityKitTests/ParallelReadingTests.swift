@@ -94,7 +94,10 @@ import Testing
         // Some tables put the source first, so a quoted line break comes before the value.
         let sourceFirst = seed % 4 == 1
         let newline = ["\n", "\r\n", "\n", "\r\n", "\r"][Int(seed % 5)]
+        // Some give a region's name and a note: texts a source shares with some rows and not others.
+        let named = seed % 3 == 2
         var text = wide ? "indicator,region,2014,2015,source" : sourceFirst ? "source,indicator,region,year,value" : "indicator,region,year,value,source"
+        if named { text += ",region_name,note" }
         let indicators = ["森林覆盖率", "forest_coverage", "制造业产品质量合格率", "no such indicator"]
         let regions = ["jiangxi", "360102", "全国", "990101"]
         let sources = ["\"多行\(newline)来源\"", "统计局", "\"a,b\"", "", "\"未闭合"]
@@ -111,6 +114,10 @@ import Testing
             text +=
                 wide ? "\(indicator),\(region),\(value()),\(value()),\(source)"
                 : sourceFirst ? "\(source),\(indicator),\(region),\(year),\(value())" : "\(indicator),\(region),\(year),\(value()),\(source)"
+            if named {
+                text += "," + ["东湖区", "", "\"西湖区,南昌\"", "县一"][Int.random(in: 0..<4, using: &rng)]
+                text += "," + ["", "", "初步数", "修订"][Int.random(in: 0..<4, using: &rng)]
+            }
             if Int.random(in: 0..<15, using: &rng) == 0 { text += ",extra" }
         }
         Self.expectSame([("random.csv", Array(text.utf8))])

@@ -94,6 +94,11 @@ public struct MeasurementDiff: Sendable {
         self.statusChanges = halves.flatMap(\.flips).sorted { $0.region < $1.region }
     }
 
+    private struct ProvenancePair: Hashable {
+        let old: ObjectIdentifier
+        let new: ObjectIdentifier
+    }
+
     /// What one half of the series compares to.
     private struct Comparison {
         let tolerance: Figure?
@@ -106,6 +111,9 @@ public struct MeasurementDiff: Sendable {
         /// region: only judgements that read one of them can flip.
         var touched: [RegionCode: [String]] = [:]
         var flips: [StatusChange] = []
+        /// Whether two provenances give the same source and note, worked out once a pair:
+        /// a file's rows share a handful of them, and comparing Chinese text is slow.
+        private var sameTexts: [ProvenancePair: Bool] = [:]
 
         init(tolerance: Figure?, ignoreSource: Bool) {
             self.tolerance = tolerance
@@ -147,7 +155,7 @@ public struct MeasurementDiff: Sendable {
                             changed.append(Revision(key: Key(indicator: series.indicator, region: series.region, year: after[j].year), old: old, new: new, delta: delta, relative: relative))
                         }
                     }
-                    if !ignoreSource, before[i].source != after[j].source || before[i].note != after[j].note {
+                    if !ignoreSource, !sameSourceAndNote(before[i].provenance, after[j].provenance) {
                         sources.append(
                             SourceChange(
                                 key: Key(indicator: series.indicator, region: series.region, year: after[j].year), oldSource: before[i].source, newSource: after[j].source,
@@ -157,6 +165,15 @@ public struct MeasurementDiff: Sendable {
                     j += 1
                 }
             }
+        }
+
+        private mutating func sameSourceAndNote(_ a: Provenance, _ b: Provenance) -> Bool {
+            if a === b { return true }
+            let pair = ProvenancePair(old: ObjectIdentifier(a), new: ObjectIdentifier(b))
+            if let known = sameTexts[pair] { return known }
+            let same = a.source == b.source && a.note == b.note
+            sameTexts[pair] = same
+            return same
         }
     }
 

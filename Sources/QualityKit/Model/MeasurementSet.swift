@@ -1,11 +1,51 @@
 /// One year's value in a series, with its provenance.
+///
+/// Millions of these are kept for a county panel, so the texts every row of a
+/// source shares (source, note, file) sit in one `Provenance` the rows point
+/// to: a copy retains one reference, not three strings.
 public struct Observation: Sendable, Hashable {
     public let year: Int
     public let value: MeasuredValue
-    public let source: String
-    public let note: String
-    public let file: String
     public let line: Int
+    let provenance: Provenance
+
+    public var source: String { provenance.source }
+    public var note: String { provenance.note }
+    public var file: String { provenance.file }
+
+    init(year: Int, value: MeasuredValue, provenance: Provenance, line: Int) {
+        self.year = year
+        self.value = value
+        self.provenance = provenance
+        self.line = line
+    }
+
+    init(year: Int, value: MeasuredValue, source: String, note: String, file: String, line: Int) {
+        self.init(year: year, value: value, provenance: Provenance(source: source, note: note, file: file), line: line)
+    }
+}
+
+/// Where a value came from: its source and note as written, and the file read.
+final class Provenance: Sendable, Hashable {
+    let source: String
+    let note: String
+    let file: String
+
+    init(source: String, note: String, file: String) {
+        self.source = source
+        self.note = note
+        self.file = file
+    }
+
+    static func == (a: Provenance, b: Provenance) -> Bool {
+        a === b || (a.source == b.source && a.note == b.note && a.file == b.file)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(source)
+        hasher.combine(note)
+        hasher.combine(file)
+    }
 }
 
 /// A series is one indicator in one region.
@@ -29,6 +69,8 @@ public struct MeasurementSet: Sendable, Equatable {
     public private(set) var series: [SeriesKey: [Observation]] = [:]
     /// Names given beside sub-province codes.
     public private(set) var regionNames: [RegionCode: String] = [:]
+    /// The latest year that has any value: the default as-of year.
+    public let latestYear: Int?
 
     public init(_ measurements: [Measurement]) {
         var builder = Builder()
@@ -39,6 +81,11 @@ public struct MeasurementSet: Sendable, Equatable {
     private init(series: [SeriesKey: [Observation]], regionNames: [RegionCode: String]) {
         self.series = series
         self.regionNames = regionNames
+        var latest: Int?
+        for observations in series.values {
+            if let year = observations.last(where: { !$0.value.isMissing })?.year, year > latest ?? Int.min { latest = year }
+        }
+        latestYear = latest
     }
 
     /// Groups measurements into series as they are read, without keeping them
@@ -53,12 +100,23 @@ public struct MeasurementSet: Sendable, Equatable {
         private var runNamed = false
         /// How long the last run grew: room made for the next at once (panels are regular).
         private var lastRunCount = 0
+        /// Every provenance handed out, each once.
+        private var provenances: Set<Provenance> = []
+        private var lastProvenance: Provenance?
 
         public init() {}
 
         public mutating func add(_ m: Measurement) {
             select(m.indicator, m.region)
-            append(Observation(year: m.year, value: m.value, source: m.source, note: m.note, file: m.file, line: m.line), regionName: m.regionName)
+            append(Observation(year: m.year, value: m.value, provenance: provenance(source: m.source, note: m.note, file: m.file), line: m.line), regionName: m.regionName)
+        }
+
+        /// The one provenance of these texts, shared by every observation that has them.
+        mutating func provenance(source: String, note: String, file: String) -> Provenance {
+            if let last = lastProvenance, last.source == source, last.note == note, last.file == file { return last }
+            let p = provenances.insert(Provenance(source: source, note: note, file: file)).memberAfterInsert
+            lastProvenance = p
+            return p
         }
 
         /// Makes (indicator, region) the series being filled.
@@ -120,11 +178,6 @@ public struct MeasurementSet: Sendable, Equatable {
 
     public func observation(_ indicator: String, _ region: RegionCode, year: Int) -> Observation? {
         series[SeriesKey(indicator: indicator, region: region)]?.first { $0.year == year && !$0.value.isMissing }
-    }
-
-    /// The latest year that has any value: the default as-of year.
-    public var latestYear: Int? {
-        series.values.compactMap { $0.last(where: { !$0.value.isMissing })?.year }.max()
     }
 
     /// Every region that has data, ascending by code.

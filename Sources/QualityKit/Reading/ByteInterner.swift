@@ -11,8 +11,10 @@ final class ByteInterner<Payload> {
     private var keys: [[UInt8]] = []
     private var payloads: [Payload] = []
     private let capacity: Int
-    /// The entry found last: a table gives the same indicator or region many rows in a run.
+    /// The two entries found last: a table gives the same indicator or region many rows
+    /// in a run, and one interner may take two columns in turn (a source, a region's name).
     private var last = -1
+    private var beforeLast = -1
 
     init(capacity: Int = 100_000) {
         self.capacity = capacity
@@ -51,6 +53,10 @@ final class ByteInterner<Payload> {
 
     func find(_ b: UnsafeBufferPointer<UInt8>) -> Payload? {
         if last >= 0, matches(last, b) { return payloads[last] }
+        if beforeLast >= 0, matches(beforeLast, b) {
+            swap(&last, &beforeLast)
+            return payloads[last]
+        }
         let h = ByteInterner.hash(b)
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: h) & mask
@@ -59,6 +65,7 @@ final class ByteInterner<Payload> {
             if s < 0 { return nil }
             let e = Int(s)
             if hashes[e] == h, matches(e, b) {
+                beforeLast = last
                 last = e
                 return payloads[e]
             }

@@ -101,16 +101,18 @@ extension MeasurementReader {
             {
                 return true
             }
-            guard let source = internedText(field(c.source), in: sourceTexts), !source.isEmpty else { return false }
-            let note = c.note >= 0 ? internedText(field(c.note), in: noteTexts) ?? "" : ""
-            let regionName = c.regionName >= 0 ? internedText(field(c.regionName), in: noteTexts) ?? "" : ""
+            let source = rowTexts.index(of: field(c.source))
+            guard !rowTexts.texts[Int(source)].isEmpty else { return false }
+            let note = c.note >= 0 ? rowTexts.index(of: field(c.note)) : rowTexts.empty
+            let regionNameIndex = c.regionName >= 0 ? rowTexts.index(of: field(c.regionName)) : rowTexts.empty
+            let regionName = rowTexts.texts[Int(regionNameIndex)]
             if deferred == nil, options.duplicateSearch == .series {
                 finishRowInSeries(
-                    indicator: info.id, slot: info.slot, region: region, name: info.spelling, values: rowValues,
-                    regionName: regionName, source: source, note: note, line: record.line, &summary)
+                    indicator: info.id, slot: info.slot, region: region, name: info.spelling, values: rowValues, regionName: regionName,
+                    provenance: provenance(source: source, note: note, in: rowTexts.texts, cache: &provenanceOfTexts), line: record.line, &summary)
                 return true
             }
-            var row = RowValues(regionName: regionName, unit: info.unit, source: source, note: note, line: record.line)
+            var row = RowValues(regionName: regionName, unit: info.unit, source: rowTexts.texts[Int(source)], note: rowTexts.texts[Int(note)], line: record.line)
             for (year, value, position) in rowValues {
                 row.candidates.append(Candidate(indicator: info.id, slot: info.slot, region: region, year: year, value: value, position: position, name: info.spelling))
             }
@@ -148,14 +150,6 @@ extension MeasurementReader {
         let unit = CellParsing.unit(String(decoding: bytes, as: UTF8.self))
         unitSpellings.insert(bytes, unit)
         return unit
-    }
-
-    /// Source, note and name text, trimmed as the general path trims it.
-    private func internedText(_ bytes: UnsafeBufferPointer<UInt8>, in table: ByteInterner<String>) -> String? {
-        if let cached = table.find(bytes) { return cached }
-        let text = String(decoding: bytes, as: UTF8.self).trimmed()
-        table.insert(bytes, text)
-        return text
     }
 
     /// True when the text keeps something after trimming: a visible ASCII

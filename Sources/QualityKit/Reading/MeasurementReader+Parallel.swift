@@ -223,6 +223,8 @@ extension MeasurementReader {
         let d = result.deferred
         // This reader's slot for each of the worker's spellings, found once a stretch.
         var slots = [Int32](repeating: -1, count: d.indicatorIDs.count)
+        // And the provenance of each pair of the worker's texts.
+        var provenances = ProvenanceCache()
         var i = 0
         while i < d.steps.count {
             let step = d.steps[i]
@@ -263,8 +265,8 @@ extension MeasurementReader {
                 }
                 finishRowInSeries(
                     indicator: d.indicatorIDs[spelling], slot: slots[spelling], region: RegionCode(Int(row.region)), name: d.names[spelling],
-                    values: rowValues, regionName: d.texts[Int(row.regionName)], source: d.texts[Int(row.source)], note: d.texts[Int(row.note)],
-                    line: Int(row.line) + shift, &summary)
+                    values: rowValues, regionName: d.texts[Int(row.regionName)],
+                    provenance: provenance(source: row.source, note: row.note, in: d.texts, cache: &provenances), line: Int(row.line) + shift, &summary)
             case .value:
                 break  // taken with its row
             }

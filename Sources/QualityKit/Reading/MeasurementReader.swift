@@ -74,8 +74,10 @@ public final class MeasurementReader {
     let indicatorInfos = ByteInterner<IndicatorInfo?>()
     let regionCodes = ByteInterner<RegionCode?>()
     let unitSpellings = ByteInterner<String?>()
-    let sourceTexts = ByteInterner<String>()
-    let noteTexts = ByteInterner<String>()
+    /// Source, note and name texts of rows read here, each once.
+    let rowTexts = StretchTexts()
+    /// With `series`: the provenance of each (source, note) pair of `rowTexts` in the file at hand.
+    var provenanceOfTexts = ProvenanceCache()
     /// The byte-level path's values of the row at hand (kept to spare an allocation per row).
     var rowValues: [(year: Int, value: MeasuredValue, position: TextPosition)] = []
     /// A row's measurements, held until the row is known to be taken (kept to spare an allocation per row).
@@ -107,6 +109,7 @@ public final class MeasurementReader {
         precondition(sink == nil || options.duplicateSearch != .series, "the series search keeps the measurements (takeSeries); it hands nothing to a sink")
         currentFile = path
         currentFileIndex = Int32(files.count)
+        provenanceOfTexts = ProvenanceCache()
         var summary = FileSummary(path: path)
         defer { files.append(summary) }
         let stream: ChunkReader
@@ -704,13 +707,13 @@ public final class MeasurementReader {
         let c = row.candidates.first
         finishRowInSeries(
             indicator: c?.indicator ?? "", slot: c?.slot, region: c?.region ?? options.defaultRegion, name: c?.name ?? "", values: rowValues,
-            regionName: row.regionName, source: row.source, note: row.note, line: row.line, &summary)
+            regionName: row.regionName, provenance: collected.provenance(source: row.source, note: row.note, file: currentFile), line: row.line, &summary)
     }
 
     /// The same for the byte-level path, which has the row's parts at hand and builds no row.
     func finishRowInSeries(
         indicator: String, slot givenSlot: Int32?, region: RegionCode, name: String, values: [(year: Int, value: MeasuredValue, position: TextPosition)],
-        regionName: String, source: String, note: String, line: Int, _ summary: inout FileSummary
+        regionName: String, provenance: Provenance, line: Int, _ summary: inout FileSummary
     ) {
         let start = rowStart
         var taken = 0
@@ -740,10 +743,37 @@ public final class MeasurementReader {
             return
         }
         for (key, sighting) in rowSightings where sighting.line != line { sightings[key] = sighting }
-        if !pendingCandidates.isEmpty { collected.select(indicator, region) }
+        guard !pendingCandidates.isEmpty else { return }
+        collected.select(indicator, region)
         for i in pendingCandidates {
-            collected.append(Observation(year: values[i].year, value: values[i].value, source: source, note: note, file: currentFile, line: line), regionName: regionName)
+            collected.append(Observation(year: values[i].year, value: values[i].value, provenance: provenance, line: line), regionName: regionName)
         }
+    }
+
+    /// The provenance of each (source, note) pair of one table of texts, by their indices
+    /// (a dictionary would hash a key per row): by source, then a short list of notes.
+    struct ProvenanceCache {
+        private var bySource: [[(note: Int32, provenance: Provenance)]] = []
+
+        func find(source: Int32, note: Int32) -> Provenance? {
+            guard Int(source) < bySource.count else { return nil }
+            for entry in bySource[Int(source)] where entry.note == note { return entry.provenance }
+            return nil
+        }
+
+        mutating func insert(source: Int32, note: Int32, _ provenance: Provenance) {
+            if Int(source) >= bySource.count { bySource += Array(repeating: [], count: Int(source) + 1 - bySource.count) }
+            bySource[Int(source)].append((note, provenance))
+        }
+    }
+
+    /// The provenance of a row whose source and note are `texts[source]` and `texts[note]`,
+    /// found by the two indices in `cache` (which must be for `texts` and the file at hand).
+    func provenance(source: Int32, note: Int32, in texts: [String], cache: inout ProvenanceCache) -> Provenance {
+        if let known = cache.find(source: source, note: note) { return known }
+        let p = collected.provenance(source: texts[Int(source)], note: texts[Int(note)], file: currentFile)
+        cache.insert(source: source, note: note, p)
+        return p
     }
 
     /// The first file read under `path` (files read before the one at hand keep their place).
