@@ -90,3 +90,17 @@ import Testing
         #expect(found == [0, 1, nil, 1, 0])
     }
 }
+
+@Suite struct ArrayReuseTests {
+    /// A row's buffer is emptied in place: nothing left, and its memory kept for the next row.
+    @Test func emptyingKeepsTheMemory() {
+        var row = [(year: 2015, text: "统计年鉴")]
+        row.reserveCapacity(64)
+        let capacity = row.capacity
+        row.append((2016, "公报"))
+        row.empty()
+        #expect(row.isEmpty && row.capacity == capacity)
+        row.empty()
+        #expect(row.isEmpty)
+    }
+}

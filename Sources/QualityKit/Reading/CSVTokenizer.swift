@@ -81,7 +81,7 @@ public struct CSVRecord: Sendable {
     mutating func reset(line: Int) {
         storage = []
         if !owned.isEmpty { owned.removeAll(keepingCapacity: true) }
-        spans.removeAll(keepingCapacity: true)
+        spans.empty()
         if !issues.isEmpty { issues.removeAll() }
         self.line = line
         isBlank = false

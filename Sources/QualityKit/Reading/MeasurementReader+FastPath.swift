@@ -70,7 +70,7 @@ extension MeasurementReader {
             guard c.source >= 0 else { return false }
 
             // Every value is parsed and checked before anything is recorded.
-            rowValues.removeAll(keepingCapacity: true)
+            rowValues.empty()
             if wide {
                 for (column, year) in c.years {
                     guard let v = plainValue(field(column), info) else { return false }

@@ -259,7 +259,7 @@ extension MeasurementReader {
                 let row = d.seriesRows[Int(step.index)]
                 let spelling = Int(row.spelling)
                 if slots[spelling] < 0 { slots[spelling] = slot(for: d.indicatorIDs[spelling]) }
-                rowValues.removeAll(keepingCapacity: true)
+                rowValues.empty()
                 for v in d.seriesValues[Int(row.values.lowerBound)..<Int(row.values.upperBound)] {
                     rowValues.append((Int(v.year), v.value, TextPosition(line: Int(v.line) + shift, column: Int(v.column))))
                 }

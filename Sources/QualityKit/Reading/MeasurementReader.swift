@@ -701,7 +701,7 @@ public final class MeasurementReader {
     /// rejected whole, a value on a later line than its row's first (inside a quoted
     /// line break), and the values of the row at hand.
     private func finishRowInSeries(_ row: RowValues, _ summary: inout FileSummary) {
-        rowValues.removeAll(keepingCapacity: true)
+        rowValues.empty()
         for c in row.candidates { rowValues.append((c.year, c.value, c.position)) }
         // A row's values share its indicator and region.
         let c = row.candidates.first
@@ -718,8 +718,8 @@ public final class MeasurementReader {
         let start = rowStart
         var taken = 0
         var missing = 0
-        if !rowSightings.isEmpty { rowSightings.removeAll(keepingCapacity: true) }
-        if !pendingCandidates.isEmpty { pendingCandidates.removeAll(keepingCapacity: true) }
+        rowSightings.empty()
+        pendingCandidates.empty()
         for (i, v) in values.enumerated() {
             if !v.value.isMissing {
                 let key = SeenTable.key(slot: givenSlot ?? slot(for: indicator), region: region.code, year: v.year)
