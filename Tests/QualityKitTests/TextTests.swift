@@ -69,6 +69,39 @@ import Testing
 }
 
 @Suite struct JSONWriterTests {
+    /// An object begun from an opening written once is the object written key by key,
+    /// at any depth, first in its container or after others, with texts that need escapes.
+    @Test func anOpeningWritesWhatItsKeysWould() {
+        let notes = ["", "初步数", "含\"引号\"与\n换行", "\u{202E}反向"]
+        for depth in 1...4 {
+            func write(_ opened: Bool) -> [UInt8] {
+                var w = JSONWriter()
+                for _ in 1..<depth { w.beginArray() }
+                w.beginArray()
+                for (i, note) in notes.enumerated() {
+                    if opened {
+                        w.beginObject(JSONWriter.opening(atDepth: w.depth) { o in
+                            o.key("note"); o.string(note)
+                            o.key("value")
+                        })
+                    } else {
+                        w.beginObject()
+                        w.key("note"); w.string(note)
+                        w.key("value")
+                    }
+                    w.int(i)
+                    w.key("year"); w.int(2015)
+                    w.endObject()
+                }
+                w.endArray()
+                for _ in 1..<depth { w.endArray() }
+                return w.bytes
+            }
+            #expect(write(true) == write(false), "depth \(depth)")
+            #expect(String(decoding: write(true), as: UTF8.self).contains("\"note\" : \"含\\\"引号\\\"与\\n换行\",\n"))
+        }
+    }
+
     /// A document many times the writer's first 64 KB, in pieces of every length
     /// (copied by hand up to 16 bytes, by memory copy above): the same text as
     /// Foundation's pretty printer gives.

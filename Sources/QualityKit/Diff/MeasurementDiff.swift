@@ -75,7 +75,7 @@ public struct MeasurementDiff: Sendable {
             var half = Comparison(tolerance: tolerance, ignoreSource: ignoreSource)
             for (key, after) in new.series where key.region.code % parts == part { half.compare(key, old.series[key] ?? [], after) }
             for (key, before) in old.series where key.region.code % parts == part && new.series[key] == nil { half.compare(key, before, []) }
-            // A judgement reads only its region's series (AttainmentEngine.inputs), so only
+            // A judgement reads only its region's series (AttainmentEngine.Entry), so only
             // the targets that read a changed series are judged: the rest cannot flip.
             for (region, indicators) in half.touched {
                 let a = oldEngine.evaluate(region: region, reading: indicators).results

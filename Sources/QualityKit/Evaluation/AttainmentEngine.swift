@@ -16,9 +16,9 @@ public struct AttainmentEngine: Sendable {
     /// Overrides the tolerance of every 左右 target.
     public let tolerance: Figure?
 
-    /// Each province's targets in judging order, with the series each reads (`inputs(of:)`),
-    /// worked out once here rather than for every region.
-    private let entriesByProvince: [Int: [(target: Target, scope: Scope, inputs: Inputs)]]
+    /// Each province's targets in judging order, with what judging them reads, worked out
+    /// once here rather than for every region.
+    private let entriesByProvince: [Int: [Entry]]
 
     public init(catalog: Catalog, measurements: MeasurementSet, asOf: Int? = nil, tolerance: Figure? = nil) {
         self.catalog = catalog
@@ -26,13 +26,13 @@ public struct AttainmentEngine: Sendable {
         self.asOf = asOf ?? measurements.latestYear
         self.tolerance = tolerance
         let order: [Scope] = [.own, .adopted, .benchmark]
-        var entries: [Int: [(target: Target, scope: Scope, inputs: Inputs)]] = [:]
+        var entries: [Int: [Entry]] = [:]
         for region in catalog.regions where RegionCode(region.code).provinceCode == region.code {
             entries[region.code] = catalog.applicableTargets(to: RegionCode(region.code)).enumerated().sorted { a, b in
                 let sa = order.firstIndex(of: a.element.scope)!
                 let sb = order.firstIndex(of: b.element.scope)!
                 return sa != sb ? sa < sb : a.offset < b.offset
-            }.map { ($0.element.target, $0.element.scope, AttainmentEngine.inputs(of: $0.element.target, catalog)) }
+            }.map { Entry($0.element.target, scope: $0.element.scope, catalog, tolerance: tolerance) }
         }
         entriesByProvince = entries
     }
@@ -44,31 +44,42 @@ public struct AttainmentEngine: Sendable {
         var entries = catalog.province(of: region).flatMap { entriesByProvince[$0.code] } ?? []
         if let plan { entries = entries.filter { $0.target.plan == plan } }
         if let year { entries = entries.filter { $0.target.year == year } }
-        if let reading { entries = entries.filter { reading.contains($0.inputs.own) || $0.inputs.context.contains(where: reading.contains) } }
-        let results = entries.map { judge($0.target, scope: $0.scope, region: region) }
+        if let reading { entries = entries.filter { reading.contains($0.series) || $0.context.contains { reading.contains($0.id) } } }
+        let results = entries.map { judge($0, region: region) }
         return RegionReport(region: region, results: results)
     }
 
-    /// The series a judgement reads in a region: its own and its context measures'
-    /// (usually none, so no array is made for them).
-    typealias Inputs = (own: String, context: [String])
+    /// A target with what judging it reads in any region: its own series and its
+    /// context measures' (usually none), and its national counterpart.
+    /// Nothing else of the measurements goes into a judgement but the as-of year.
+    struct Entry {
+        let target: Target
+        let scope: Scope
+        let series: String
+        let context: [Indicator]
+        let counterpart: Target?
 
-    /// What a judgement of `target` reads. Nothing else of the measurements goes into it but the as-of year.
-    static func inputs(of target: Target, _ catalog: Catalog) -> Inputs {
-        let seriesID = target.indicator ?? target.id
-        return (seriesID, catalog.contextMeasures(for: seriesID).map(\.id))
+        init(_ raw: Target, scope: Scope, _ catalog: Catalog, tolerance: Figure?) {
+            target = tolerance.map { raw.with(tolerance: $0) } ?? raw
+            self.scope = scope
+            series = target.indicator ?? target.id
+            context = catalog.contextMeasures(for: series)
+            counterpart = catalog.nationalCounterpart(of: target)
+        }
     }
 
     /// Judges one target for one region.
     public func judge(_ raw: Target, scope: Scope, region: RegionCode) -> Attainment {
-        let target = tolerance.map { raw.with(tolerance: $0) } ?? raw
-        let seriesID = target.indicator ?? target.id
-        let series = measurements.values(seriesID, region)
-        let context = catalog.contextMeasures(for: seriesID).compactMap { indicator -> ContextSeries? in
+        judge(Entry(raw, scope: scope, catalog, tolerance: tolerance), region: region)
+    }
+
+    private func judge(_ entry: Entry, region: RegionCode) -> Attainment {
+        let target = entry.target
+        let series = measurements.values(entry.series, region)
+        let context = entry.context.compactMap { indicator -> ContextSeries? in
             let obs = measurements.values(indicator.id, region)
             return obs.isEmpty ? nil : ContextSeries(indicator: indicator, observations: obs)
         }
-        let counterpart = catalog.nationalCounterpart(of: target)
         var verdict: Verdict
         switch target.kind {
         case .threshold: verdict = threshold(target, series)
@@ -80,9 +91,9 @@ public struct AttainmentEngine: Sendable {
                 : categorical(target, series)
         }
         return Attainment(
-            target: target, scope: scope, region: region, status: verdict.status, actual: verdict.actual, baseline: verdict.baseline,
+            target: target, scope: entry.scope, region: region, status: verdict.status, actual: verdict.actual, baseline: verdict.baseline,
             projected: verdict.projected, observedRate: verdict.observedRate, requiredRate: verdict.requiredRate, ratio: verdict.ratio,
-            reason: verdict.reason, stabilityUnverified: verdict.stabilityUnverified, series: series, counterpart: counterpart, context: context)
+            reason: verdict.reason, stabilityUnverified: verdict.stabilityUnverified, series: series, counterpart: entry.counterpart, context: context)
     }
 
     struct Verdict {

@@ -79,6 +79,34 @@ struct JSONWriter {
     // MARK: Containers
 
     mutating func beginObject() { open(UInt8(ascii: "{")) }
+
+    /// The opening of an object with its first keys, the last left waiting for its
+    /// value: written once (`opening(atDepth:_:)`) and put down many times.
+    struct ObjectOpening {
+        let bytes: [UInt8]
+        let keys: Int
+    }
+
+    /// What `write` writes after beginning an object, for an object begun where
+    /// `depth` containers are open; `write` must end with a key.
+    static func opening(atDepth depth: Int, _ write: (inout JSONWriter) -> Void) -> ObjectOpening {
+        var w = JSONWriter()
+        w.counts = Array(repeating: 1, count: depth)
+        // The object is a value already placed: no separator, no indent before it.
+        w.afterKey = true
+        w.beginObject()
+        write(&w)
+        precondition(w.afterKey && w.depth == depth + 1, "an opening ends with a key of its object")
+        return ObjectOpening(bytes: w.take(), keys: w.counts[depth])
+    }
+
+    /// Begins an object with an opening made at this depth: the same bytes as writing it here.
+    mutating func beginObject(_ opening: ObjectOpening) {
+        startValue()
+        out.append(opening.bytes)
+        counts.append(opening.keys)
+        afterKey = true
+    }
     mutating func endObject() { close(UInt8(ascii: "}")) }
     mutating func beginArray() { open(UInt8(ascii: "[")) }
     mutating func endArray() { close(UInt8(ascii: "]")) }

@@ -69,19 +69,31 @@ enum ReportFormats {
         }
     }
 
-    static func write(_ point: Observation?, _ w: inout JSONWriter) {
+    /// An observation; with `fragments`, its keys up to `value` are copied from those
+    /// written for its provenance before (a panel's rows share a handful).
+    static func write(_ point: Observation?, _ w: inout JSONWriter, fragments: TargetFragments? = nil) {
         guard let point else { return w.null() }
-        w.beginObject()
-        w.key("note"); w.string(point.note)
-        w.key("source"); w.string(point.source)
-        w.key("value"); write(point.value, &w)
+        if let fragments {
+            w.beginObject(fragments.opening(of: point.provenance, depth: w.depth))
+        } else {
+            w.beginObject()
+            writeProvenance(point.provenance, &w)
+        }
+        write(point.value, &w)
         w.key("year"); w.int(point.year)
         w.endObject()
     }
 
-    static func write(_ series: [Observation], _ w: inout JSONWriter) {
+    /// An observation's keys before its value, and the key of the value.
+    static func writeProvenance(_ provenance: Provenance, _ w: inout JSONWriter) {
+        w.key("note"); w.string(provenance.note)
+        w.key("source"); w.string(provenance.source)
+        w.key("value")
+    }
+
+    static func write(_ series: [Observation], _ w: inout JSONWriter, fragments: TargetFragments? = nil) {
         w.beginArray()
-        for point in series { write(point, &w) }
+        for point in series { write(point, &w, fragments: fragments) }
         w.endArray()
     }
 
@@ -109,9 +121,9 @@ enum ReportFormats {
         func writeConstant(_ run: TargetFragments.Run) {
             if let constant { w.splice(constant[run.rawValue], elements: run.keys) } else { TargetFragments.write(run, of: r, &w) }
         }
-        w.key("actual"); write(r.actual, &w)
+        w.key("actual"); write(r.actual, &w, fragments: fragments)
         writeConstant(.area)
-        w.key("baseline"); write(r.baseline, &w)
+        w.key("baseline"); write(r.baseline, &w, fragments: fragments)
         w.key("context")
         w.beginArray()
         for ctx in r.context {
@@ -120,7 +132,7 @@ enum ReportFormats {
             w.key("name"); w.string(ctx.indicator.name)
             w.key("note"); w.string(lang == .zh ? ctx.indicator.contextFor?.zh ?? "" : ctx.indicator.contextFor?.en ?? "")
             w.key("relation"); w.string(ctx.indicator.contextFor?.relation ?? "")
-            w.key("series"); write(ctx.observations, &w)
+            w.key("series"); write(ctx.observations, &w, fragments: fragments)
             w.endObject()
         }
         w.endArray()
@@ -132,7 +144,7 @@ enum ReportFormats {
         w.key("reason"); w.string(r.reason.text(lang))
         w.key("requiredRate"); w.derived(r.requiredRate, places: 6)
         w.key("scope"); w.string(r.scope.rawValue)
-        w.key("series"); write(r.series, &w)
+        w.key("series"); write(r.series, &w, fragments: fragments)
         w.key("stabilityUnverified"); w.bool(r.stabilityUnverified)
         w.key("status"); w.string(r.status.rawValue)
         w.key("statusText"); w.string(r.status.word(lang))
@@ -154,6 +166,22 @@ enum ReportFormats {
 
         private var byTarget: [String: [[UInt8]]] = [:]
         private var depth = 0
+        /// Observations' openings by provenance and depth; the provenances outlive the writing.
+        private var openings: [OpeningKey: JSONWriter.ObjectOpening] = [:]
+
+        private struct OpeningKey: Hashable {
+            let provenance: ObjectIdentifier
+            let depth: Int
+        }
+
+        /// The opening of an observation object with this provenance, begun at `depth`.
+        func opening(of provenance: Provenance, depth: Int) -> JSONWriter.ObjectOpening {
+            let key = OpeningKey(provenance: ObjectIdentifier(provenance), depth: depth)
+            if let known = openings[key] { return known }
+            let opening = JSONWriter.opening(atDepth: depth) { writeProvenance(provenance, &$0) }
+            openings[key] = opening
+            return opening
+        }
 
         /// The runs' bytes for `r`'s target, for a result object open at `depth`.
         func runs(of r: Attainment, depth: Int) -> [[UInt8]] {
