@@ -55,7 +55,11 @@ public struct ContextSeries: Sendable, Hashable {
 }
 
 /// The judgement of one target for one region.
-public struct Attainment: Sendable {
+///
+/// A class: a report on thousands of regions hands its results from the engine
+/// to the ranking and the renderers, and a copy is then one reference, not the
+/// dozen its fields hold.
+public final class Attainment: Sendable {
     public let target: Target
     public let scope: Scope
     public let region: RegionCode
@@ -76,6 +80,28 @@ public struct Attainment: Sendable {
     /// The national target on the same measure, shown beside a province's own.
     public let counterpart: Target?
     public let context: [ContextSeries]
+
+    init(
+        target: Target, scope: Scope, region: RegionCode, status: AttainmentStatus, actual: Observation?, baseline: Observation?, projected: Double?,
+        observedRate: Double?, requiredRate: Double?, ratio: Double?, reason: Reason, stabilityUnverified: Bool, series: [Observation],
+        counterpart: Target?, context: [ContextSeries]
+    ) {
+        self.target = target
+        self.scope = scope
+        self.region = region
+        self.status = status
+        self.actual = actual
+        self.baseline = baseline
+        self.projected = projected
+        self.observedRate = observedRate
+        self.requiredRate = requiredRate
+        self.ratio = ratio
+        self.reason = reason
+        self.stabilityUnverified = stabilityUnverified
+        self.series = series
+        self.counterpart = counterpart
+        self.context = context
+    }
 }
 
 /// What a report covers: one region (or many with `--by region`).
