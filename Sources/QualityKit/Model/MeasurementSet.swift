@@ -19,10 +19,6 @@ public struct Observation: Sendable, Hashable {
         self.provenance = provenance
         self.line = line
     }
-
-    init(year: Int, value: MeasuredValue, source: String, note: String, file: String, line: Int) {
-        self.init(year: year, value: value, provenance: Provenance(source: source, note: note, file: file), line: line)
-    }
 }
 
 /// Where a value came from: its source and note as written, and the file read.
