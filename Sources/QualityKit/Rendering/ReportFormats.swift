@@ -71,7 +71,7 @@ enum ReportFormats {
 
     /// An observation; with `fragments`, its keys up to `value` are copied from those
     /// written for its provenance before (a panel's rows share a handful).
-    static func write(_ point: Observation?, _ w: inout JSONWriter, fragments: TargetFragments? = nil) {
+    static func write(_ point: Observation?, _ w: inout JSONWriter, fragments: WrittenOnce? = nil) {
         guard let point else { return w.null() }
         if let fragments {
             w.beginObject(fragments.opening(of: point.provenance, depth: w.depth))
@@ -91,7 +91,7 @@ enum ReportFormats {
         w.key("value")
     }
 
-    static func write(_ series: [Observation], _ w: inout JSONWriter, fragments: TargetFragments? = nil) {
+    static func write(_ series: [Observation], _ w: inout JSONWriter, fragments: WrittenOnce? = nil) {
         w.beginArray()
         for point in series { write(point, &w, fragments: fragments) }
         w.endArray()
@@ -115,11 +115,11 @@ enum ReportFormats {
 
     /// A result, its keys sorted. With `fragments`, the keys that depend on the
     /// target alone are copied from those written for the target before.
-    static func write(_ r: Attainment, lang: Language, _ w: inout JSONWriter, fragments: TargetFragments? = nil) {
+    static func write(_ r: Attainment, lang: Language, _ w: inout JSONWriter, fragments: WrittenOnce? = nil) {
         w.beginObject()
         let constant = fragments?.runs(of: r, depth: w.depth)
-        func writeConstant(_ run: TargetFragments.Run) {
-            if let constant { w.splice(constant[run.rawValue], elements: run.keys) } else { TargetFragments.write(run, of: r, &w) }
+        func writeConstant(_ run: WrittenOnce.Run) {
+            if let constant { w.splice(constant[run.rawValue], elements: run.keys) } else { WrittenOnce.write(run, of: r, &w) }
         }
         w.key("actual"); write(r.actual, &w, fragments: fragments)
         writeConstant(.area)
@@ -152,11 +152,13 @@ enum ReportFormats {
         w.endObject()
     }
 
-    /// The keys of a result that depend on its target alone (the condition, its
-    /// text and citation, the names), written once per target and copied into the
-    /// result of every region: on thousands of regions they are half the text.
+    /// Bytes written once and copied many times. The keys of a result that depend
+    /// on its target alone (the condition, its text and citation, the names),
+    /// written once per target and copied into the result of every region: on
+    /// thousands of regions they are half the text. And an observation's keys up
+    /// to its value, written once per provenance: series points are most of the rest.
     /// One lane of the parallel writing owns each instance.
-    final class TargetFragments: @unchecked Sendable {
+    final class WrittenOnce: @unchecked Sendable {
         /// The runs of such keys, between the keys that vary, in key order.
         enum Run: Int, CaseIterable {
             case area, names, plan, closing
@@ -293,7 +295,7 @@ enum ReportFormats {
     }
 
     /// A region's keys from `region` to `results`, in key order.
-    static func writeRegion(_ report: RegionReport, _ doc: ReportDocument, lang: Language, _ w: inout JSONWriter, fragments: TargetFragments? = nil) {
+    static func writeRegion(_ report: RegionReport, _ doc: ReportDocument, lang: Language, _ w: inout JSONWriter, fragments: WrittenOnce? = nil) {
         w.key("region"); w.string(regionSlug(report.region, doc))
         w.key("regionCode"); w.int(report.region.code)
         w.key("regionName"); w.string(doc.regionName(report.region, .zh))
@@ -304,7 +306,7 @@ enum ReportFormats {
     }
 
     /// A region of a report on many: its results and its summary.
-    static func writeRegionObject(_ report: RegionReport, _ doc: ReportDocument, lang: Language, _ w: inout JSONWriter, fragments: TargetFragments? = nil) {
+    static func writeRegionObject(_ report: RegionReport, _ doc: ReportDocument, lang: Language, _ w: inout JSONWriter, fragments: WrittenOnce? = nil) {
         w.beginObject()
         writeRegion(report, doc, lang: lang, &w, fragments: fragments)
         w.key("summary"); writeSummary(report.results, skipped: doc.skipped.count, &w)
@@ -324,7 +326,7 @@ enum ReportFormats {
     /// What one core writes with, batch after batch: its target fragments, and its
     /// writer, whose memory is written over rather than asked of the system again.
     private final class Lane: @unchecked Sendable {
-        let fragments = TargetFragments()
+        let fragments = WrittenOnce()
         var writer = JSONWriter()
     }
 
