@@ -95,4 +95,27 @@ import Testing
         let missing = MeasurementSet([QualityKit.Measurement(indicator: "forest_coverage", region: RegionCode(360000), year: 2016, value: .missing)])
         #expect(MeasurementDiff(old: missing, new: MeasurementSet([]), catalog: .embedded).isEmpty)
     }
+
+    /// Source and note changes are found whether the two provenances sit in the first 64
+    /// of their edition (a table by ordinal) or past them (a dictionary), and whatever
+    /// order each edition met its sources in.
+    @Test func sourceChangesAreFoundPastTheFirstProvenances() {
+        func edition(_ sources: (Int) -> (String, String), order: [Int]) -> MeasurementSet {
+            MeasurementSet(order.map { i in
+                let (source, note) = sources(i)
+                return QualityKit.Measurement(
+                    indicator: "forest_coverage", region: RegionCode(360101 + i / 10), year: 2011 + i % 10, value: .number(Figure(mantissa: 600, scale: 1)),
+                    source: source, note: note)
+            })
+        }
+        // 100 sources, each on three rows, so that a pair of provenances past the first 64 comes up again.
+        let old = edition({ ("来源 \($0 % 100)", "") }, order: Array(0..<300))
+        // Every fifth source changes, and every seventh row's note; read in the reverse order.
+        let new = edition({ i in ("来源 \(i % 100)" + (i % 100 % 5 == 0 ? "（修订）" : ""), i % 7 == 0 ? "备注" : "") }, order: (0..<300).reversed())
+        let diff = MeasurementDiff(old: old, new: new, catalog: .embedded)
+        let expected = (0..<300).filter { $0 % 100 % 5 == 0 || $0 % 7 == 0 }.map { "\(360101 + $0 / 10) \(2011 + $0 % 10)" }
+        #expect(diff.sourceChanges.map { "\($0.key.region.code) \($0.key.year)" } == expected)
+        #expect(diff.sourceChanges.first { $0.key.region.code == 360125 && $0.key.year == 2016 }.map { [$0.oldSource, $0.newSource, $0.newNote] } == ["来源 45", "来源 45（修订）", "备注"])
+        #expect(diff.added.isEmpty && diff.removed.isEmpty && diff.changed.isEmpty)
+    }
 }

@@ -53,6 +53,8 @@ import Testing
         #expect(plain.allSatisfy { $0.provenance === plain[0].provenance })
         #expect(b.allSatisfy { $0.provenance === b[0].provenance })
         #expect(a[4].provenance !== plain[0].provenance && b[0].provenance !== plain[0].provenance)
+        // Each has its own ordinal, counted in the order the file first gives them (diff indexes a table by it).
+        #expect([plain[0].provenance.ordinal, b[0].provenance.ordinal, a[4].provenance.ordinal] == [0, 1, 2])
     }
 }
 

@@ -68,30 +68,52 @@ public struct MeasurementDiff: Sendable {
         let common = asOf ?? [old.latestYear, new.latestYear].compactMap { $0 }.max()
         let oldEngine = AttainmentEngine(catalog: catalog, measurements: old, asOf: common)
         let newEngine = AttainmentEngine(catalog: catalog, measurements: new, asOf: common)
-        // Regions are compared and judged independently: those with an even code on one
-        // core, odd on the other; the halves are joined in order.
+        // The series are compared on both cores, each taking half of each edition's
+        // dictionary by position (so no core walks the other's half); then the regions
+        // whose figures differ are judged on both cores, even codes on one, odd on the other.
         let parts = 2
+        let newPlaces = Array(new.series.indices)
+        let oldPlaces = Array(old.series.indices)
         let halves = parallelMap(parts) { part in
             var half = Comparison(tolerance: tolerance, ignoreSource: ignoreSource)
-            for (key, after) in new.series where key.region.code % parts == part { half.compare(key, old.series[key] ?? [], after) }
-            for (key, before) in old.series where key.region.code % parts == part && new.series[key] == nil { half.compare(key, before, []) }
-            // A judgement reads only its region's series (AttainmentEngine.Entry), so only
-            // the targets that read a changed series are judged: the rest cannot flip.
-            for (region, indicators) in half.touched {
+            for place in newPlaces[MeasurementDiff.share(part, of: parts, newPlaces.count)] {
+                let (key, after) = new.series[place]
+                half.compare(key, old.series[key] ?? [], after)
+            }
+            for place in oldPlaces[MeasurementDiff.share(part, of: parts, oldPlaces.count)] {
+                let (key, before) = old.series[place]
+                if new.series[key] == nil { half.compare(key, before, []) }
+            }
+            return half
+        }
+        var touched: [RegionCode: [String]] = [:]
+        for half in halves {
+            for (region, indicators) in half.touched { touched[region, default: []] += indicators }
+        }
+        // A judgement reads only its region's series (AttainmentEngine.Entry), so only
+        // the targets that read a changed series are judged: the rest cannot flip.
+        let flips = parallelMap(parts) { [touched] part in
+            var flips: [StatusChange] = []
+            for (region, indicators) in touched where region.code % parts == part {
                 let a = oldEngine.evaluate(region: region, reading: indicators).results
                 let b = newEngine.evaluate(region: region, reading: indicators).results
                 for (x, y) in zip(a, b) where x.status != y.status {
-                    half.flips.append(StatusChange(target: x.target, region: region, old: x.status, new: y.status, oldReason: x.reason, newReason: y.reason))
+                    flips.append(StatusChange(target: x.target, region: region, old: x.status, new: y.status, oldReason: x.reason, newReason: y.reason))
                 }
             }
-            return half
+            return flips
         }
         self.added = MeasurementDiff.sortedByKey(halves.flatMap(\.added), \.key)
         self.removed = MeasurementDiff.sortedByKey(halves.flatMap(\.removed), \.key)
         self.changed = MeasurementDiff.sortedByKey(halves.flatMap(\.changed), \.key)
         self.sourceChanges = MeasurementDiff.sortedByKey(halves.flatMap(\.sources), \.key)
         // By region, each region's in judging order (a stable sort keeps it).
-        self.statusChanges = halves.flatMap(\.flips).sorted { $0.region < $1.region }
+        self.statusChanges = flips.flatMap { $0 }.sorted { $0.region < $1.region }
+    }
+
+    /// Part `part` of `count` items cut into `parts` runs as even as can be.
+    private static func share(_ part: Int, of parts: Int, _ count: Int) -> Range<Int> {
+        (count * part / parts)..<(count * (part + 1) / parts)
     }
 
     private struct ProvenancePair: Hashable {
@@ -110,10 +132,12 @@ public struct MeasurementDiff: Sendable {
         /// The indicators whose figures differ in any way (within the tolerance too), by
         /// region: only judgements that read one of them can flip.
         var touched: [RegionCode: [String]] = [:]
-        var flips: [StatusChange] = []
         /// Whether two provenances give the same source and note, worked out once a pair:
         /// a file's rows share a handful of them, and comparing Chinese text is slow.
-        private var sameTexts: [ProvenancePair: Bool] = [:]
+        /// The first few of each side by ordinal (0: not yet known, 1: same, 2: not), then the rest.
+        private var sameTexts = [UInt8](repeating: 0, count: Comparison.tableSide * Comparison.tableSide)
+        private var sameTextsBeyond: [ProvenancePair: Bool] = [:]
+        private static let tableSide = 64
 
         init(tolerance: Figure?, ignoreSource: Bool) {
             self.tolerance = tolerance
@@ -155,7 +179,7 @@ public struct MeasurementDiff: Sendable {
                             changed.append(Revision(key: Key(indicator: series.indicator, region: series.region, year: after[j].year), old: old, new: new, delta: delta, relative: relative))
                         }
                     }
-                    if !ignoreSource, !sameSourceAndNote(before[i].provenance, after[j].provenance) {
+                    if !ignoreSource, !(known(before[i].provenance.ordinal, after[j].provenance.ordinal) ?? sameSourceAndNote(before[i].provenance, after[j].provenance)) {
                         sources.append(
                             SourceChange(
                                 key: Key(indicator: series.indicator, region: series.region, year: after[j].year), oldSource: before[i].source, newSource: after[j].source,
@@ -167,12 +191,29 @@ public struct MeasurementDiff: Sendable {
             }
         }
 
+        /// Whether the provenances with these ordinals give the same texts, if the table
+        /// knows. It reads two numbers: handing the provenances to a function would
+        /// retain and release them, and both cores count on the same few objects.
+        @inline(__always)
+        private func known(_ a: Int, _ b: Int) -> Bool? {
+            guard a < Comparison.tableSide, b < Comparison.tableSide else { return nil }
+            let cell = sameTexts[a * Comparison.tableSide + b]
+            return cell == 0 ? nil : cell == 1
+        }
+
+        /// The same, worked out when `known` has no answer, and remembered.
         private mutating func sameSourceAndNote(_ a: Provenance, _ b: Provenance) -> Bool {
             if a === b { return true }
+            let side = Comparison.tableSide
+            if a.ordinal < side, b.ordinal < side {
+                let same = a.source == b.source && a.note == b.note
+                sameTexts[a.ordinal * side + b.ordinal] = same ? 1 : 2
+                return same
+            }
             let pair = ProvenancePair(old: ObjectIdentifier(a), new: ObjectIdentifier(b))
-            if let known = sameTexts[pair] { return known }
+            if let known = sameTextsBeyond[pair] { return known }
             let same = a.source == b.source && a.note == b.note
-            sameTexts[pair] = same
+            sameTextsBeyond[pair] = same
             return same
         }
     }

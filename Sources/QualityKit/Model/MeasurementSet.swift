@@ -26,11 +26,15 @@ final class Provenance: Sendable, Hashable {
     let source: String
     let note: String
     let file: String
+    /// Its place among its set's provenances, counted from 0 in the order they were
+    /// first met: a small table indexed by it answers what a dictionary would hash for.
+    let ordinal: Int
 
-    init(source: String, note: String, file: String) {
+    init(source: String, note: String, file: String, ordinal: Int) {
         self.source = source
         self.note = note
         self.file = file
+        self.ordinal = ordinal
     }
 
     static func == (a: Provenance, b: Provenance) -> Bool {
@@ -110,7 +114,7 @@ public struct MeasurementSet: Sendable, Equatable {
         /// The one provenance of these texts, shared by every observation that has them.
         mutating func provenance(source: String, note: String, file: String) -> Provenance {
             if let last = lastProvenance, last.source == source, last.note == note, last.file == file { return last }
-            let p = provenances.insert(Provenance(source: source, note: note, file: file)).memberAfterInsert
+            let p = provenances.insert(Provenance(source: source, note: note, file: file, ordinal: provenances.count)).memberAfterInsert
             lastProvenance = p
             return p
         }
