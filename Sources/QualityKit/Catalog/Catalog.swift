@@ -109,7 +109,7 @@ public struct Catalog: Sendable {
         }
         for target in targets {
             if let indicator = target.indicator {
-                add(target.name, indicator)
+                add(target.name, indicatorByID[indicator]?.id ?? indicator)
             } else {
                 // A qualitative goal takes a categorical assessment keyed by its id.
                 add(target.id, target.id)
@@ -177,8 +177,10 @@ public struct Catalog: Sendable {
 
     /// An indicator (or qualitative target) id for a key as people type it:
     /// the id, the Chinese or English name, or an alias, compared after NFKC.
+    /// The id handed out is the catalog's own string, so the series keys built from it
+    /// compare equal to the engine's by identity, without reading their bytes.
     public func resolveIndicator(_ key: String) -> String? {
-        if indicatorByID[key] != nil { return key }
+        if let indicator = indicatorByID[key] { return indicator.id }
         return indicatorKeys[normalizedKey(key)]
     }
 

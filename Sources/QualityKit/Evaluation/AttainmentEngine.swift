@@ -44,7 +44,12 @@ public struct AttainmentEngine: Sendable {
         var entries = catalog.province(of: region).flatMap { entriesByProvince[$0.code] } ?? []
         if let plan { entries = entries.filter { $0.target.plan == plan } }
         if let year { entries = entries.filter { $0.target.year == year } }
-        if let reading { entries = entries.filter { reading.contains($0.series) || $0.context.contains { reading.contains($0.id) } } }
+        if let reading {
+            // Ids of other lengths are told apart by their lengths: most pairs differ, and
+            // comparing two strings that differ reads their bytes.
+            func reads(_ id: String) -> Bool { reading.contains { $0.utf8.count == id.utf8.count && $0 == id } }
+            entries = entries.filter { reads($0.series) || $0.context.contains { reads($0.id) } }
+        }
         let results = entries.map { judge($0, region: region) }
         return RegionReport(region: region, results: results)
     }
@@ -62,7 +67,9 @@ public struct AttainmentEngine: Sendable {
         init(_ raw: Target, scope: Scope, _ catalog: Catalog, tolerance: Figure?) {
             target = tolerance.map { raw.with(tolerance: $0) } ?? raw
             self.scope = scope
-            series = target.indicator ?? target.id
+            // The catalog's own id string, as the readers give it: equal keys are then
+            // found equal by identity, not byte by byte.
+            series = target.indicator.map { catalog.indicator($0)?.id ?? $0 } ?? target.id
             context = catalog.contextMeasures(for: series)
             counterpart = catalog.nationalCounterpart(of: target)
         }
