@@ -40,20 +40,25 @@ struct DiffRenderer {
         if diff.isEmpty { return lang.pick("无差异：两个文件的数据相同\n", "no differences: the two files hold the same figures\n") }
         func paint(_ s: String, _ f: (String) -> String) -> String { color ? f(s) : s }
         var out = "--- \(escapingControls(oldLabel))\n+++ \(escapingControls(newLabel))\n"
-        let ids = Set(diff.added.map(\.key.indicator) + diff.removed.map(\.key.indicator) + diff.changed.map(\.key.indicator) + diff.sourceChanges.map(\.key.indicator)).sorted()
+        // Each list grouped by indicator once (grouping keeps the lists' order).
+        let changed = Dictionary(grouping: diff.changed, by: \.key.indicator)
+        let added = Dictionary(grouping: diff.added, by: \.key.indicator)
+        let removed = Dictionary(grouping: diff.removed, by: \.key.indicator)
+        let sourceChanges = Dictionary(grouping: diff.sourceChanges, by: \.key.indicator)
+        let ids = Set(changed.keys).union(added.keys).union(removed.keys).union(sourceChanges.keys).sorted()
         for id in ids {
             out += "\n" + paint("\(name(id)) (\(id))", ANSI.bold) + "\n"
-            for r in diff.changed where r.key.indicator == id {
+            for r in changed[id] ?? [] {
                 let label = lang.pick("修订", "revised")
                 out += paint("  ~ \(region(r.key.region)) \(r.key.year): \(value(r.old, id)) → \(value(r.new, id)) \(deltaText(r))  [\(label)]", ANSI.yellow) + "\n"
             }
-            for e in diff.added where e.key.indicator == id {
+            for e in added[id] ?? [] {
                 out += paint("  + \(region(e.key.region)) \(e.key.year): \(value(e.value, id))", ANSI.green) + "\n"
             }
-            for e in diff.removed where e.key.indicator == id {
+            for e in removed[id] ?? [] {
                 out += paint("  - \(region(e.key.region)) \(e.key.year): \(value(e.value, id))", ANSI.red) + "\n"
             }
-            for s in diff.sourceChanges where s.key.indicator == id {
+            for s in sourceChanges[id] ?? [] {
                 var parts: [String] = []
                 if s.oldSource != s.newSource { parts.append(lang.pick("来源", "source") + " “\(escapingControls(s.oldSource))” → “\(escapingControls(s.newSource))”") }
                 if s.oldNote != s.newNote { parts.append(lang.pick("备注", "note") + " “\(escapingControls(s.oldNote))” → “\(escapingControls(s.newNote))”") }
