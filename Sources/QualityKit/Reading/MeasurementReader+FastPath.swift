@@ -39,6 +39,9 @@ extension MeasurementReader {
         let unit: String
         let categorical: Bool
         let range: ClosedRange<Double>?
+        /// The unit is `%` / `count`: asked of every value, answered once here.
+        let inPercent: Bool
+        let isCount: Bool
 
         init(id: String, slot: Int32, spelling: String, spellingIndex: Int32, unit: String, categorical: Bool, range: ClosedRange<Double>?) {
             self.id = id
@@ -48,6 +51,8 @@ extension MeasurementReader {
             self.unit = unit
             self.categorical = categorical
             self.range = range
+            inPercent = unit == "%"
+            isCount = unit == "count"
         }
     }
 
@@ -182,7 +187,7 @@ extension MeasurementReader {
             percent = true
             n -= 1
         }
-        if percent, info.unit != "%" { return nil }
+        if percent, !info.inPercent { return nil }
         var mantissa: Int64 = 0
         var scale = 0
         var digits = 0
@@ -211,7 +216,7 @@ extension MeasurementReader {
         guard digits > 0, !point || scale > 0, scale <= Figure.maxScale else { return nil }
         let figure = Figure(mantissa: negative ? -mantissa : mantissa, scale: scale)
         if let range = info.range, !range.contains(figure.doubleValue) { return nil }
-        if info.unit == "count", !figure.isInteger { return nil }
+        if info.isCount, !figure.isInteger { return nil }
         return .number(figure)
     }
 }
