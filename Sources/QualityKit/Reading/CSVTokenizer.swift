@@ -30,8 +30,12 @@ public struct CSVRecord: Sendable {
     /// The bytes the fields are ranges of: the chunk the tokenizer read them
     /// from when each field lies whole in it (no copy), else a copy of the fields.
     public var storage: [UInt8] = []
-    /// Where each field is in `storage`, and where it starts in the file.
-    private(set) var spans: [FieldSpan] = []
+    /// Where each field is in `storage`, and where it starts in the file: the first
+    /// `count`. The rest are left from earlier records and overwritten: a record is
+    /// reused row after row, and emptying and refilling an array costs a check of
+    /// its buffer per element.
+    private var spans: [FieldSpan] = []
+    public private(set) var count = 0
     /// The line the record starts on.
     public var line = 0
     public var issues: [SyntaxIssue] = []
@@ -59,17 +63,21 @@ public struct CSVRecord: Sendable {
         let position: TextPosition
     }
 
-    public var count: Int { spans.count }
-
-    public func range(_ i: Int) -> Range<Int> { spans[i].start..<spans[i].end }
+    public func range(_ i: Int) -> Range<Int> {
+        precondition(i < count, "field \(i) of a record of \(count)")
+        return spans[i].start..<spans[i].end
+    }
 
     /// Where field `i` starts in the file.
-    public func position(_ i: Int) -> TextPosition { spans[i].position }
+    public func position(_ i: Int) -> TextPosition {
+        precondition(i < count, "field \(i) of a record of \(count)")
+        return spans[i].position
+    }
 
-    public var positions: [TextPosition] { spans.map(\.position) }
+    public var positions: [TextPosition] { spans[..<count].map(\.position) }
 
     /// The bytes of all fields together.
-    public var byteCount: Int { spans.reduce(0) { $0 + $1.end - $1.start } }
+    public var byteCount: Int { spans[..<count].reduce(0) { $0 + $1.end - $1.start } }
 
     /// Field `i` as text (a field with undecodable bytes shows them as U+FFFD, and carries an issue).
     public func string(_ i: Int) -> String {
@@ -81,7 +89,7 @@ public struct CSVRecord: Sendable {
     mutating func reset(line: Int) {
         storage = []
         if !owned.isEmpty { owned.removeAll(keepingCapacity: true) }
-        spans.empty()
+        count = 0
         if !issues.isEmpty { issues.removeAll() }
         self.line = line
         isBlank = false
@@ -113,7 +121,7 @@ public struct CSVRecord: Sendable {
     mutating func copyFields(_ chunk: UnsafeBufferPointer<UInt8>) {
         guard !copying else { return }
         copying = true
-        for k in spans.indices {
+        for k in 0..<count {
             let range = spans[k].start..<spans[k].end
             spans[k].start = owned.count
             owned.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[range]))
@@ -139,7 +147,7 @@ public struct CSVRecord: Sendable {
                     let field = UnsafeBufferPointer(rebasing: b[ownedFieldStart...])
                     if hasNUL || (validate && firstInvalidUTF8(field) != nil) { bad = Array(field) }
                 }
-                spans.append(FieldSpan(start: ownedFieldStart, end: owned.count, position: position))
+                appendSpan(FieldSpan(start: ownedFieldStart, end: owned.count, position: position))
             } else {
                 owned.removeSubrange(ownedFieldStart...)
             }
@@ -149,24 +157,43 @@ public struct CSVRecord: Sendable {
                 let range = fieldFrom < 0 ? 0..<0 : fieldFrom..<fieldTo
                 let field = UnsafeBufferPointer(rebasing: chunk[range])
                 if hasNUL || (validate && firstInvalidUTF8(field) != nil) { bad = Array(field) }
-                spans.append(FieldSpan(start: range.lowerBound, end: range.upperBound, position: position))
+                appendSpan(FieldSpan(start: range.lowerBound, end: range.upperBound, position: position))
             }
             fieldFrom = -1
         }
         return bad
     }
 
-    /// Adds a whole field that is a range of the chunk, to a record that has no
-    /// field open and copies nothing (a simple line, read at once).
-    mutating func addField(_ start: Int, _ end: Int, at position: TextPosition, quoted: Bool) {
-        spans.append(FieldSpan(start: start, end: end, position: position))
+    private mutating func appendSpan(_ span: FieldSpan) {
+        if count < spans.count {
+            spans[count] = span
+        } else {
+            spans.append(span)
+        }
+        count += 1
+    }
+
+    /// Makes the fields of a simple line, read at once, the record's: each a range of
+    /// the chunk, on `line`, starting at its column. The record has no field yet and
+    /// copies nothing.
+    mutating func setFields(_ fields: UnsafeBufferPointer<(start: Int, end: Int, column: Int, quoted: Bool)>, line: Int) {
+        let blank = FieldSpan(start: 0, end: 0, position: TextPosition(line: 0, column: 0))
+        if spans.count < fields.count { spans.append(contentsOf: repeatElement(blank, count: fields.count - spans.count)) }
+        var quoted = false
+        spans.withUnsafeMutableBufferPointer { s in
+            for (k, f) in fields.enumerated() {
+                s[k] = FieldSpan(start: f.start, end: f.end, position: TextPosition(line: line, column: f.column))
+                quoted = quoted || f.quoted
+            }
+        }
         if quoted { anyQuoted = true }
+        count = fields.count
     }
 
     /// Ends the record; `chunk` is what the fields are ranges of unless they were copied.
     mutating func finish(chunk: [UInt8]) {
         storage = copying ? owned : chunk
-        isBlank = !anyQuoted && issues.isEmpty && spans.allSatisfy { $0.start == $0.end }
+        isBlank = !anyQuoted && issues.isEmpty && spans[..<count].allSatisfy { $0.start == $0.end }
     }
 }
 
@@ -589,7 +616,7 @@ public final class CSVTokenizer {
         // An empty line is a record of one empty field; the state machine says so.
         guard lineEnd > start, lineEnd - start <= limits.maxRecordBytes else { return nil }
         record.line = line
-        for f in lineFields[..<fields] { record.addField(f.start, f.end, at: TextPosition(line: line, column: f.column), quoted: f.quoted) }
+        record.setFields(UnsafeBufferPointer(rebasing: lineFields[..<fields]), line: line)
         record.finish(chunk: chunk)
         simpleLinesRead += 1
         return after
