@@ -219,16 +219,34 @@ public struct MeasurementDiff: Sendable {
     }
 
     /// Sorted as `Key.<` sorts, with each indicator's name compared once: by its rank
-    /// among the names present, then region and year, all integers.
+    /// among the names present, then region and year, all integers. The items come in
+    /// runs of one series, so a name is looked up once a run; the order is worked out
+    /// on small keys and the items moved once.
     static func sortedByKey<T>(_ items: [T], _ key: (T) -> Key) -> [T] {
-        var rank: [String: Int] = [:]
-        for name in Set(items.map { key($0).indicator }).sorted() { rank[name] = rank.count }
-        return items.map { item in
-            let k = key(item)
-            return (rank: rank[k.indicator]!, region: k.region.code, year: k.year, item: item)
+        var names: [String] = []
+        var seen: Set<String> = []
+        var last: String?
+        for item in items {
+            let name = key(item).indicator
+            if name != last, seen.insert(name).inserted { names.append(name) }
+            last = name
         }
-        .sorted { ($0.rank, $0.region, $0.year) < ($1.rank, $1.region, $1.year) }
-        .map(\.item)
+        var rank: [String: Int] = [:]
+        for name in names.sorted() { rank[name] = rank.count }
+        var keys: [(rank: Int, region: Int, year: Int)] = []
+        keys.reserveCapacity(items.count)
+        var lastName: String?
+        var lastRank = 0
+        for item in items {
+            let k = key(item)
+            if k.indicator != lastName {
+                lastRank = rank[k.indicator]!
+                lastName = k.indicator
+            }
+            keys.append((lastRank, k.region.code, k.year))
+        }
+        let order = keys.indices.sorted { keys[$0] < keys[$1] }
+        return order.map { items[$0] }
     }
 
     static func differs(_ a: MeasuredValue, _ b: MeasuredValue, tolerance: Figure?) -> Bool {
