@@ -118,4 +118,32 @@ import Testing
         #expect(diff.sourceChanges.first { $0.key.region.code == 360125 && $0.key.year == 2016 }.map { [$0.oldSource, $0.newSource, $0.newNote] } == ["来源 45", "来源 45（修订）", "备注"])
         #expect(diff.added.isEmpty && diff.removed.isEmpty && diff.changed.isEmpty)
     }
+
+    /// The JSON's long lists are written in pieces on both cores; joined, they are the
+    /// document one writer writes, byte for byte, at any piece size and with lists empty.
+    @Test func jsonInPiecesIsTheJSONWrittenPlainly() throws {
+        func value(_ i: Int, _ tenths: Int, source: String = "统计年鉴") -> QualityKit.Measurement {
+            QualityKit.Measurement(
+                indicator: i % 2 == 0 ? "forest_coverage" : "agri_standardization_rate", region: RegionCode(360101 + i / 10), year: 2011 + i % 10,
+                value: .number(Figure(mantissa: Int64(tenths), scale: 1)), source: source)
+        }
+        let old = MeasurementSet((0..<60).map { value($0, 600 + $0) })
+        // Every third revised, every fifth gone, every seventh from another source, ten more added.
+        let new = MeasurementSet(
+            (0..<70).filter { $0 >= 60 || $0 % 5 != 0 }.map { value($0, 600 + $0 + ($0 % 3 == 0 ? 1 : 0), source: $0 % 7 == 0 ? "林业局, 公报" : "统计年鉴") })
+        let onlyRevised = MeasurementSet((0..<60).map { value($0, 600 + $0 + ($0 % 3 == 0 ? 1 : 0)) })
+        for (a, b) in [(old, new), (old, onlyRevised), (old, old)] {
+            let renderer = DiffRenderer(diff: MeasurementDiff(old: a, new: b, catalog: .embedded), catalog: .embedded, lang: .zh, oldLabel: "a", newLabel: "b")
+            var plain: [UInt8] = []
+            renderer.json(plainly: true) { plain += $0 }
+            _ = try JSONSerialization.jsonObject(with: Data(plain))
+            for perCore in [1, 2, 3, 7, 1_000] {
+                var pieces: [UInt8] = []
+                var count = 0
+                renderer.json(perCore: perCore) { pieces += $0; count += 1 }
+                #expect(pieces == plain, "\(perCore) a core")
+                if perCore == 1, a.count != b.count { #expect(count > 10) }
+            }
+        }
+    }
 }

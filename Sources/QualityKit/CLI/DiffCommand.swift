@@ -66,7 +66,8 @@ enum DiffCommand {
         let renderer = DiffRenderer(diff: diff, catalog: catalog, lang: lang, oldLabel: oldLabel, newLabel: newLabel)
         switch format {
         case "markdown": context.out(renderer.markdown())
-        case "json": context.out(renderer.json())
+        // Streamed as bytes, its long lists written on both cores.
+        case "json": renderer.json(emit: context.outBytes)
         case "csv": context.out(renderer.csv())
         default: context.out(renderer.text(color: context.useColor(on: .stdout)))
         }

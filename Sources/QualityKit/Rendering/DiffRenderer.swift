@@ -106,57 +106,57 @@ struct DiffRenderer {
 
     func slug(_ code: RegionCode) -> String { catalog.region(code: code.code)?.slug ?? String(code.code) }
 
-    func json() -> String {
+    /// The diff as JSON (UTF-8), handed to `emit` in pieces: the four long lists are
+    /// written on both cores, `perCore` entries per core at a time, so a diff of two
+    /// county panels never sits whole in memory. `plainly` writes it all with one
+    /// writer, nothing split: what the pieces are tested against.
+    func json(perCore: Int = 2048, plainly: Bool = false, emit: ([UInt8]) -> Void) {
         let d = diff
         var w = JSONWriter()
-        func writeKey(_ key: MeasurementDiff.Key) {
-            w.key("indicator"); w.string(key.indicator)
-            w.key("name"); w.string(name(key.indicator))
-            w.key("region"); w.string(slug(key.region))
-        }
-        func writeEntries(_ entries: [MeasurementDiff.Entry]) {
+        /// One list under `key`, its elements written by `element`.
+        func list<T: Sendable>(_ key: StaticString, _ items: [T], _ element: @escaping @Sendable (DiffRenderer, T, inout JSONWriter) -> Void) {
+            w.key(key)
             w.beginArray()
-            for e in entries {
-                w.beginObject()
-                writeKey(e.key)
-                w.key("value"); ReportFormats.write(e.value, &w)
-                w.key("year"); w.int(e.key.year)
-                w.endObject()
+            if plainly {
+                for item in items { element(self, item, &w) }
+            } else {
+                emit(w.take())
+                let renderer = self
+                writeInPieces(items.count, perCore: perCore, lanes: [JSONLane(), JSONLane()], write: { lane, range in
+                    lane.writer.restart(elementsOfArrayAtDepth: 2, following: range.lowerBound > 0)
+                    for item in items[range] { element(renderer, item, &lane.writer) }
+                    return lane.writer.take()
+                }, emit: emit)
+                w = JSONWriter(elementsOfArrayAtDepth: 2, following: !items.isEmpty)
             }
             w.endArray()
         }
         w.beginObject()
-        w.key("added"); writeEntries(d.added)
-        w.key("changed")
-        w.beginArray()
-        for c in d.changed {
+        list("added", d.added) { r, e, w in r.writeEntry(e, &w) }
+        list("changed", d.changed) { r, c, w in
             w.beginObject()
             w.key("delta"); w.figure(c.delta)
             w.key("indicator"); w.string(c.key.indicator)
-            w.key("name"); w.string(name(c.key.indicator))
+            w.key("name"); w.string(r.name(c.key.indicator))
             w.key("new"); ReportFormats.write(c.new, &w)
             w.key("old"); ReportFormats.write(c.old, &w)
-            w.key("region"); w.string(slug(c.key.region))
+            w.key("region"); w.string(r.slug(c.key.region))
             w.key("relative"); w.derived(c.relative, places: 6)
             w.key("year"); w.int(c.key.year)
             w.endObject()
         }
-        w.endArray()
-        w.key("removed"); writeEntries(d.removed)
-        w.key("sourceChanges")
-        w.beginArray()
-        for c in d.sourceChanges {
+        list("removed", d.removed) { r, e, w in r.writeEntry(e, &w) }
+        list("sourceChanges", d.sourceChanges) { r, c, w in
             w.beginObject()
             w.key("indicator"); w.string(c.key.indicator)
             w.key("newNote"); w.string(c.newNote)
             w.key("newSource"); w.string(c.newSource)
             w.key("oldNote"); w.string(c.oldNote)
             w.key("oldSource"); w.string(c.oldSource)
-            w.key("region"); w.string(slug(c.key.region))
+            w.key("region"); w.string(r.slug(c.key.region))
             w.key("year"); w.int(c.key.year)
             w.endObject()
         }
-        w.endArray()
         w.key("statusChanges")
         w.beginArray()
         for c in d.statusChanges {
@@ -177,7 +177,30 @@ struct DiffRenderer {
             "sourceChanges": d.sourceChanges.count,
         ])
         w.endObject()
-        return w.text
+        emit(w.takeFinished())
+    }
+
+    /// The whole diff as one JSON text.
+    func json() -> String {
+        var bytes: [UInt8] = []
+        json { bytes += $0 }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// An added or removed value.
+    private func writeEntry(_ e: MeasurementDiff.Entry, _ w: inout JSONWriter) {
+        w.beginObject()
+        w.key("indicator"); w.string(e.key.indicator)
+        w.key("name"); w.string(name(e.key.indicator))
+        w.key("region"); w.string(slug(e.key.region))
+        w.key("value"); ReportFormats.write(e.value, &w)
+        w.key("year"); w.int(e.key.year)
+        w.endObject()
+    }
+
+    /// What one core writes a list's pieces with; its memory is written over from piece to piece.
+    private final class JSONLane: @unchecked Sendable {
+        var writer = JSONWriter()
     }
 
     func csv() -> String {
