@@ -295,6 +295,29 @@ import Testing
     }
 }
 
+/// Keys skip Foundation's NFKC when every character is ASCII or a CJK unified ideograph:
+/// for those, NFKC changes nothing, alone or next to one another.
+@Suite struct KeyNormalizationTests {
+    @Test func theSkippedTextIsWhatNFKCGives() {
+        let stable = Array(0..<0x80) + Array(0x4E00...0x9FFF)
+        var changed: [String] = []
+        for (i, value) in stable.enumerated() {
+            let text = String(Unicode.Scalar(UInt32(value))!) + String(Unicode.Scalar(UInt32(stable[(i * 7919) % stable.count]))!)
+            #expect(isCompatibilityStable(text))
+            if text.precomposedStringWithCompatibilityMapping.unicodeScalars.map(\.value) != text.unicodeScalars.map(\.value), changed.count < 5 {
+                changed.append(text.debugDescription)
+            }
+        }
+        #expect(changed.isEmpty)
+        // Anything else goes through NFKC: full-width forms, Roman numerals, the ideographic space, a combining mark.
+        for text in ["（省级）", "Ⅰ-Ⅲ类", "森林\u{3000}覆盖率", "e\u{301}", "福\u{FA1B}"] {
+            #expect(!isCompatibilityStable(text))
+        }
+        #expect(normalizedKey("主要河流监测断面 Ⅰ-Ⅲ 类") == normalizedKey("主要河流监测断面I-III类"))
+        #expect(normalizedKey("Forest Coverage") == "forestcoverage")
+    }
+}
+
 @Suite struct VisibleTextTests {
     /// `check` takes a source as given when `hasVisibleCharacter` says so, without
     /// trimming it: that must never be said of text that trims to nothing.

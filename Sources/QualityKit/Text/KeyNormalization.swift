@@ -5,7 +5,7 @@ import Foundation
 /// "主要河流监测断面Ⅰ-Ⅲ类水质比重" and "主要河流监测断面 I-III 类水质比重" match.
 public func normalizedKey(_ text: String) -> String {
     var folded = text
-    if !text.utf8.allSatisfy({ $0 < 0x80 }) {
+    if !isCompatibilityStable(text) {
         folded = text.precomposedStringWithCompatibilityMapping
     }
     var out = String.UnicodeScalarView()
@@ -13,6 +13,14 @@ public func normalizedKey(_ text: String) -> String {
         out.append(scalar)
     }
     return String(out)
+}
+
+/// True when NFKC leaves the text as it is because every character is ASCII or a
+/// CJK unified ideograph (U+4E00–U+9FFF): neither has a decomposition, and nothing
+/// composes with them. Most catalog names and file spellings are such text, and
+/// Foundation's NFKC costs tens of thousands of instructions a string.
+func isCompatibilityStable(_ text: String) -> Bool {
+    text.unicodeScalars.allSatisfy { $0.value < 0x80 || (0x4E00...0x9FFF).contains($0.value) }
 }
 
 /// The closest candidate by edit distance, if it is close enough to be a
