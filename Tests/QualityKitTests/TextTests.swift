@@ -313,6 +313,11 @@ import Testing
         for text in ["（省级）", "Ⅰ-Ⅲ类", "森林\u{3000}覆盖率", "e\u{301}", "福\u{FA1B}"] {
             #expect(!isCompatibilityStable(text))
         }
+        // Such text is folded byte by byte: as the general path folds it, for every ASCII character in turn.
+        for value in 0..<0x80 {
+            let text = "森林Ab" + String(Unicode.Scalar(UInt8(value))) + "Z覆盖 率\t"
+            #expect(foldedStable(text) == foldedCaseAndSpace(text), "U+\(String(value, radix: 16))")
+        }
         #expect(normalizedKey("主要河流监测断面 Ⅰ-Ⅲ 类") == normalizedKey("主要河流监测断面I-III类"))
         #expect(normalizedKey("Forest Coverage") == "forestcoverage")
     }

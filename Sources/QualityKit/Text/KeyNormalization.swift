@@ -4,15 +4,32 @@ import Foundation
 /// ideographic spaces fold), lower case, and no white space at all.
 /// "主要河流监测断面Ⅰ-Ⅲ类水质比重" and "主要河流监测断面 I-III 类水质比重" match.
 public func normalizedKey(_ text: String) -> String {
-    var folded = text
-    if !isCompatibilityStable(text) {
-        folded = text.precomposedStringWithCompatibilityMapping
-    }
+    isCompatibilityStable(text) ? foldedStable(text) : foldedCaseAndSpace(text.precomposedStringWithCompatibilityMapping)
+}
+
+/// Lower case, every white-space character dropped.
+func foldedCaseAndSpace(_ text: String) -> String {
     var out = String.UnicodeScalarView()
-    for scalar in folded.lowercased().unicodeScalars where !scalar.properties.isWhitespace {
+    for scalar in text.lowercased().unicodeScalars where !scalar.properties.isWhitespace {
         out.append(scalar)
     }
     return String(out)
+}
+
+/// `foldedCaseAndSpace` for text of ASCII and CJK unified ideographs, byte by byte:
+/// an ideograph has no case and is no space, so only ASCII letters and spaces change.
+/// The general path asks Unicode's tables of every character, hundreds of instructions each.
+func foldedStable(_ text: String) -> String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(text.utf8.count)
+    for byte in text.utf8 {
+        switch byte {
+        case 0x09...0x0D, 0x20: continue
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes.append(byte + 0x20)
+        default: bytes.append(byte)
+        }
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 /// True when NFKC leaves the text as it is because every character is ASCII or a
