@@ -45,6 +45,17 @@ import Testing
         #expect(padLeft("9", to: 3) == "  9")
     }
 
+    /// The ideographs and Hangul syllables answered without a category lookup are what
+    /// the lookup would answer: letters, not marks or format characters, and wide.
+    @Test func ideographsNeedNoCategoryLookup() {
+        for v in Array(0x3400...0x4DBF) + Array(0x4E00...0x9FFF) + Array(0xAC00...0xD7A3) {
+            guard let scalar = Unicode.Scalar(UInt32(v)) else { continue }
+            let category = scalar.properties.generalCategory
+            #expect(category != .nonspacingMark && category != .enclosingMark && category != .format, "U+\(String(v, radix: 16))")
+            #expect(scalarWidth(scalar) == 2)
+        }
+    }
+
     @Test func wrapsWithoutCuttingText() {
         let lines = wrap("城市（含县城）空气质量达到国家二级标准", width: 10)
         #expect(lines == ["城市（含县", "城）空气质", "量达到国家", "二级标准"])
