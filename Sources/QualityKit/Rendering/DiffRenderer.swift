@@ -120,14 +120,10 @@ struct DiffRenderer {
             if plainly {
                 for item in items { element(self, item, &w) }
             } else {
-                emit(w.take())
                 let renderer = self
-                writeInPieces(items.count, perCore: perCore, lanes: [JSONLane(), JSONLane()], write: { lane, range in
-                    lane.writer.restart(elementsOfArrayAtDepth: 2, following: range.lowerBound > 0)
+                w.streamElements(items.count, perCore: perCore, lanes: [JSONLane(), JSONLane()], emit: emit) { lane, range in
                     for item in items[range] { element(renderer, item, &lane.writer) }
-                    return lane.writer.take()
-                }, emit: emit)
-                w = JSONWriter(elementsOfArrayAtDepth: 2, following: !items.isEmpty)
+                }
             }
             w.endArray()
         }
@@ -196,11 +192,6 @@ struct DiffRenderer {
         w.key("value"); ReportFormats.write(e.value, &w)
         w.key("year"); w.int(e.key.year)
         w.endObject()
-    }
-
-    /// What one core writes a list's pieces with; its memory is written over from piece to piece.
-    private final class JSONLane: @unchecked Sendable {
-        var writer = JSONWriter()
     }
 
     func csv() -> String {

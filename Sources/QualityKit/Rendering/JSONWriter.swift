@@ -37,6 +37,24 @@ struct JSONWriter {
         counts = Array(repeating: 1, count: depth - 1) + [following ? 1 : 0]
     }
 
+    /// Writes the elements of the array this writer has just opened in pieces on both
+    /// cores, `perCore` items per core at a time (`write` puts the items of a range into
+    /// its lane's writer), and hands everything so far to `emit`, in order; the writer
+    /// then stands after the last element, ready to close the array. A long array is
+    /// never whole in memory.
+    mutating func streamElements<Lane: JSONLane>(
+        _ count: Int, perCore: Int, lanes: [Lane], emit: ([UInt8]) -> Void, write: @escaping @Sendable (Lane, Range<Int>) -> Void
+    ) {
+        let depth = self.depth
+        emit(take())
+        writeInPieces(count, perCore: perCore, lanes: lanes, write: { lane, range in
+            lane.writer.restart(elementsOfArrayAtDepth: depth, following: range.lowerBound > 0)
+            write(lane, range)
+            return lane.writer.take()
+        }, emit: emit)
+        self = JSONWriter(elementsOfArrayAtDepth: depth, following: count > 0)
+    }
+
     /// A writer for the keys or elements that follow others in a container open
     /// at `depth`: its bytes can be spliced (`splice`) into any writer standing at
     /// that depth after some element, and read exactly as if written there.
@@ -350,4 +368,12 @@ private final class ByteBuffer {
         base.deallocate()
         base = larger
     }
+}
+
+/// What one core writes a document's pieces with, batch after batch (`streamElements`):
+/// its writer's memory is written over rather than asked of the system again.
+class JSONLane: @unchecked Sendable {
+    var writer = JSONWriter()
+
+    init() {}
 }

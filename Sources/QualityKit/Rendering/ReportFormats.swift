@@ -279,9 +279,11 @@ enum ReportFormats {
         } else if many {
             w.key("regions")
             w.beginArray()
-            emit(w.take())
-            writeRegions(rankedRegions(doc), doc, lang: lang, emit: emit)
-            w = JSONWriter(elementsOfArrayAtDepth: 2, following: !doc.regions.isEmpty)
+            let reports = rankedRegions(doc)
+            // About a megabyte per core and batch.
+            w.streamElements(reports.count, perCore: 24, lanes: [Lane(), Lane()], emit: emit) { lane, range in
+                for report in reports[range] { writeRegionObject(report, doc, lang: lang, &lane.writer, fragments: lane.fragments) }
+            }
             w.endArray()
         } else {
             writeRegion(doc.regions[0], doc, lang: lang, &w)
@@ -313,21 +315,9 @@ enum ReportFormats {
         w.endObject()
     }
 
-    /// The elements of `regions`, written on both cores a batch at a time and
-    /// emitted in order; each batch is about a megabyte per core.
-    static func writeRegions(_ reports: [RegionReport], _ doc: ReportDocument, lang: Language, emit: ([UInt8]) -> Void) {
-        writeInPieces(reports.count, perCore: 24, lanes: [Lane(), Lane()], write: { lane, range in
-            lane.writer.restart(elementsOfArrayAtDepth: 2, following: range.lowerBound > 0)
-            for report in reports[range] { writeRegionObject(report, doc, lang: lang, &lane.writer, fragments: lane.fragments) }
-            return lane.writer.take()
-        }, emit: emit)
-    }
-
-    /// What one core writes with, batch after batch: its target fragments, and its
-    /// writer, whose memory is written over rather than asked of the system again.
-    private final class Lane: @unchecked Sendable {
+    /// What one core writes with, batch after batch: its writer, and its target fragments.
+    private final class Lane: JSONLane, @unchecked Sendable {
         let fragments = WrittenOnce()
-        var writer = JSONWriter()
     }
 
     /// The whole report as one JSON text.
