@@ -71,6 +71,24 @@ func brief(_ m: QualityKit.Measurement) -> String {
         ])
     }
 
+    /// Each record's keys are read by their own spelling, whatever the record before used;
+    /// a key not read is reported in every record that has it.
+    @Test func jsonRecordsMaySpellTheirKeysDifferently() {
+        let text = """
+            [{"indicator": "森林覆盖率", "region": "jiangxi", "year": 2015, "value": 63.1, "extra": 1, "source": "公报"},
+             {"指标": "森林覆盖率", "地区": "jiangxi", "年份": 2016, "数值": 63.2, "extra": 2, "来源": "公报"},
+             {"indicator": "森林覆盖率", "region": "jiangxi", "year": 2017, "value": 63.3, "source": "公报"}]
+            """
+        let reader = MeasurementReader(catalog: .embedded)
+        var out: [QualityKit.Measurement] = []
+        reader.read(path: "k.json", from: MemoryChunkReader(Array(text.utf8))) { out.append($0) }
+        #expect(out.map(brief) == ["forest_coverage 360000 2015 63.1 | 公报", "forest_coverage 360000 2016 63.2 | 公报", "forest_coverage 360000 2017 63.3 | 公报"])
+        #expect(reader.diagnostics.map(\.formatted) == [
+            "k.json:1:84: warning: [Q109] key 'extra' is not read",
+            "k.json:2:68: warning: [Q109] key 'extra' is not read",
+        ])
+    }
+
     @Test func countyCodesKeepTheirNames() throws {
         let (m, _) = try readFixture("county-panel.csv")
         #expect(m.map { "\($0.region.code) \($0.regionName)" } == ["360102 东湖区", "360121 南昌县"])

@@ -71,7 +71,14 @@ public final class JSONStream {
     }
 
     private func skipSpace() throws {
-        while let b = try peek(), b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { advance() }
+        while let b = try peek(), b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 {
+            // A run of blanks in this chunk at once: a pretty-printed file is a third indentation.
+            var j = index + 1
+            while j < chunk.count, chunk[j] == 0x20 { j += 1 }
+            advance()
+            column += j - index
+            index = j
+        }
     }
 
     private func fail(_ message: String, code: DiagnosticCode = .jsonSyntax, at position: TextPosition? = nil) -> Failure {
@@ -309,6 +316,20 @@ public final class JSONStream {
         advance()  // opening quote
         var bytes: [UInt8] = []
         while true {
+            // The plain text up to the next quote, backslash or control byte in this chunk, at once.
+            var j = index
+            var columns = 0
+            while j < chunk.count {
+                let c = chunk[j]
+                if c == 0x22 || c == 0x5C || c < 0x20 { break }
+                if c & 0xC0 != 0x80 { columns += 1 }
+                j += 1
+            }
+            if j > index {
+                bytes += chunk[index..<j]
+                column += columns
+                index = j
+            }
             guard let b = try peek() else { throw fail("string is never closed", at: start) }
             if bytes.count > limits.maxRecordBytes { throw fail("string is longer than \(limits.maxRecordBytes) bytes", code: .recordTooLarge, at: start) }
             if b == UInt8(ascii: "\"") {
@@ -352,10 +373,12 @@ public final class JSONStream {
             bytes.append(b)
             advance()
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        // Checked by the readers' own UTF-8 check: `String(validating:as:)` looks its encoding's
+        // type up at every call, a fifth of reading a JSON file.
+        guard isValidUTF8(bytes) else {
             throw fail("string contains bytes that are not valid text in this encoding", code: .undecodable, at: start)
         }
-        return text
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private func hex4() throws -> UInt32 {

@@ -389,6 +389,8 @@ public final class MeasurementReader {
         defer {
             for note in json.notes { report(.warning, note.code, at(note.position), note.message) }
         }
+        // Every record spells the same few keys: each is looked up once, not per record.
+        var roles: [String: Role?] = [:]
         do {
             while let record = try json.next() {
                 summary.rows += 1
@@ -402,7 +404,12 @@ public final class MeasurementReader {
                 var valid = true
                 for (key, value) in record.fields {
                     let cell = Cell(text: value.kind == .null ? "" : value.text, position: value.position, jsonKind: value.kind)
-                    guard let role = MeasurementReader.role(forHeader: key) else {
+                    let known = roles[key] ?? {
+                        let role = MeasurementReader.role(forHeader: key)
+                        roles[key] = role
+                        return role
+                    }()
+                    guard let role = known else {
                         report(.warning, .unusedColumn, at(value.position), "key \(quoted(key)) is not read")
                         continue
                     }
