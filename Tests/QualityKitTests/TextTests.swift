@@ -64,12 +64,52 @@ import Testing
         #expect(wrap("short", width: 10) == ["short"])
     }
 
+    /// Every scalar `wrap` takes as a character of its own is one wherever it stands:
+    /// it joins neither the letter before it nor the one after, nor itself, nor an ideograph.
+    @Test func loneScalarsAreCharactersOfTheirOwn() {
+        var checked = 0
+        for v in UInt32(0)...0x10FFFF where standsAlone(v) {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            let s = String(Character(scalar))
+            #expect(("a" + s + "a").count == 3, "U+\(String(v, radix: 16))")
+            #expect((s + s).count == 2 && ("质" + s + "质").count == 3, "U+\(String(v, radix: 16))")
+            checked += 1
+        }
+        #expect(checked > 30_000)
+    }
+
+    /// The units `wrap` breaks text at are its characters, with their widths, on the
+    /// scalar-at-a-time path and on grapheme breaking alike (combining marks, emoji
+    /// sequences, flags and jamo among report text).
+    @Test func wrappingUnitsAreCharacters() {
+        var generator = SystemRandomNumberGenerator()
+        let plain = Array("ab Z9.,-（）：；质量发展纲要江西·—%≥≤").map(String.init)
+        let joining = ["e\u{301}", "\u{1F468}\u{200D}\u{1F469}", "\u{1F1E8}\u{1F1F3}", "\u{1100}\u{1161}", "\u{FE0F}", "\u{200B}", "\u{302A}"]
+        for round in 0..<2_000 {
+            let alphabet = round % 2 == 0 ? plain : plain + joining
+            let text = (0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()
+            let units = characterUnits(text)
+            let expected = text.indices.map { i in
+                (end: text.index(after: i), width: text[i].unicodeScalars.reduce(0) { $0 + scalarWidth($1) }, isSpace: text[i] == " ")
+            }
+            #expect(units.map(\.end) == expected.map(\.end) && units.map(\.width) == expected.map(\.width) && units.map(\.isSpace) == expected.map(\.isSpace), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            // Nothing is lost or reordered: only spaces at breaks go.
+            for width in [4, 9, 16] {
+                #expect(wrap(text, width: width).joined().filter { $0 != " " } == text.filter { $0 != " " })
+            }
+        }
+    }
+
     @Test func controlCharactersAreEscaped() {
         #expect(escapingControls("a\u{1B}[31mb") == "a\\u{1B}[31mb")
         #expect(escapingControls("bell\u{07}") == "bell\\u{7}")
         #expect(escapingControls("c1\u{9B}x") == "c1\\u{9B}x")
         #expect(escapingControls("line\nbreak") == "line\\u{A}break")
         #expect(escapingControls("正常文本") == "正常文本")
+        // A table cell keeps a line feed standing alone; a CR goes escaped, alone or before a LF.
+        #expect(escapingControlsExceptLineBreaks("第一行\n第二行") == "第一行\n第二行")
+        #expect(escapingControlsExceptLineBreaks("a\r\nb\nc\u{1B}") == "a\\u{D}\\u{A}b\nc\\u{1B}")
+        #expect(escapingControlsExceptLineBreaks("x\ty") == "x\\u{9}y")
     }
 
     @Test func suggestionsAreCloseOnly() {

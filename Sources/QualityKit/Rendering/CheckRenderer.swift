@@ -115,8 +115,3 @@ enum CheckRenderer {
         return out
     }
 }
-
-/// Escapes control characters but leaves CR and LF for the caller's own escaping.
-func escapingControlsExceptLineBreaks(_ s: String) -> String {
-    s.split(separator: "\n", omittingEmptySubsequences: false).map { escapingControls(String($0)) }.joined(separator: "\n")
-}

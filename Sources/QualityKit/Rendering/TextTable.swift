@@ -20,43 +20,48 @@ public struct TextTable {
 
     public func render(colorHeader: Bool = false) -> String {
         let columnCount = headers.count
-        var widths = headers.map(displayWidth)
-        let wrapped: [[[String]]] = rows.map { row in
-            (0..<columnCount).map { i in
-                let cell = i < row.count ? row[i] : ""
-                if let limit = wrapLimits[i] { return cell.split(separator: "\n", omittingEmptySubsequences: false).flatMap { wrap(String($0), width: limit) } }
-                return cell.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        /// A cell's lines, each with its display width. Cells hold no control character but
+        /// line breaks (`add` escapes the rest), so a line break is a character of its own.
+        func lines(_ cell: String, column: Int) -> [(text: String, width: Int)] {
+            let parts = cell.utf8.contains(0x0A)
+                ? cell.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(Substring($0)) }
+                : [cell]
+            let wrapped = wrapLimits[column].map { limit in parts.flatMap { wrap($0, width: limit) } } ?? parts
+            return wrapped.map { ($0, displayWidth($0)) }
+        }
+        let head = headers.enumerated().map { [($0.element, displayWidth($0.element))] }
+        let body = rows.map { row in (0..<columnCount).map { i in lines(i < row.count ? row[i] : "", column: i) } }
+        var widths = [Int](repeating: 0, count: columnCount)
+        for row in [head] + body {
+            for (i, cellLines) in row.enumerated() {
+                for line in cellLines { widths[i] = max(widths[i], line.width) }
             }
         }
-        for row in wrapped {
-            for (i, lines) in row.enumerated() {
-                for line in lines { widths[i] = max(widths[i], displayWidth(line)) }
-            }
-        }
-        func line(_ cells: [String]) -> String {
-            var parts: [String] = []
+        var out: [UInt8] = []
+        /// The `k`th line of a row's cells, padded to the columns, two spaces between, none at the end.
+        func put(_ row: [[(text: String, width: Int)]], line k: Int) {
+            let start = out.count
             for i in 0..<columnCount {
-                let cell = cells[i]
-                let isLast = i == columnCount - 1
-                if alignments[i] == .right {
-                    parts.append(padLeft(cell, to: widths[i]))
-                } else {
-                    parts.append(isLast ? cell : padRight(cell, to: widths[i]))
-                }
+                if i > 0 { out.append(contentsOf: [0x20, 0x20]) }
+                let (text, width) = k < row[i].count ? row[i][k] : ("", 0)
+                let pad = repeatElement(UInt8(0x20), count: max(0, widths[i] - width))
+                if alignments[i] == .right { out.append(contentsOf: pad) }
+                out.append(contentsOf: text.utf8)
+                if alignments[i] == .left, i < columnCount - 1 { out.append(contentsOf: pad) }
             }
-            return parts.joined(separator: "  ").trimmingTrailingSpaces()
+            while out.count > start, out.last == 0x20 { out.removeLast() }
         }
-        var out = ""
-        let header = line(headers)
-        out += (colorHeader ? ANSI.bold(header) : header) + "\n"
-        out += widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "\n"
-        for row in wrapped {
-            let height = row.map(\.count).max() ?? 1
-            for k in 0..<height {
-                out += line(row.map { k < $0.count ? $0[k] : "" }) + "\n"
+        put(head, line: 0)
+        var text = String(decoding: out, as: UTF8.self)
+        if colorHeader { text = ANSI.bold(text) }
+        out = Array((text + "\n" + widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "\n").utf8)
+        for row in body {
+            for k in 0..<(row.map(\.count).max() ?? 1) {
+                put(row, line: k)
+                out.append(0x0A)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -57,34 +57,79 @@ public func padLeft(_ text: String, to width: Int) -> String {
 /// there are any and between CJK characters anywhere; nothing is cut off.
 public func wrap(_ text: String, width: Int) -> [String] {
     guard width > 0, displayWidth(text) > width else { return [text] }
+    let units = characterUnits(text)
+    func piece(_ from: Int, _ to: Int, trimmed: Bool) -> String {
+        var to = to
+        if trimmed { while to > from, units[to - 1].isSpace { to -= 1 } }
+        guard to > from else { return "" }
+        return String(text[(from == 0 ? text.startIndex : units[from - 1].end)..<units[to - 1].end])
+    }
     var lines: [String] = []
-    var line = ""
+    // The line being filled is units[start..<i]; a break may come before units[lastBreak].
+    var start = 0
     var lineWidth = 0
-    var lastBreak: String.Index?  // index in `line` after the last space
-    for character in text {
-        let w = character.unicodeScalars.reduce(0) { $0 + scalarWidth($1) }
-        if lineWidth + w > width, !line.isEmpty {
-            if character != " ", let cut = lastBreak, cut < line.endIndex {
-                let head = String(line[..<cut]).trimmingTrailingSpaces()
-                let tail = String(line[cut...])
-                lines.append(head)
-                line = tail
-                lineWidth = displayWidth(tail)
+    var lastBreak: Int?
+    for (i, unit) in units.enumerated() {
+        if lineWidth + unit.width > width, i > start {
+            if !unit.isSpace, let cut = lastBreak, cut < i {
+                lines.append(piece(start, cut, trimmed: true))
+                start = cut
+                lineWidth = units[cut..<i].reduce(0) { $0 + $1.width }
             } else {
-                lines.append(line.trimmingTrailingSpaces())
-                line = ""
+                lines.append(piece(start, i, trimmed: true))
+                start = i
                 lineWidth = 0
             }
             lastBreak = nil
-            if character == " " { continue }
+            // A space at a break is dropped.
+            if unit.isSpace {
+                start = i + 1
+                continue
+            }
         }
-        line.append(character)
-        lineWidth += w
-        if character == " " { lastBreak = line.endIndex }
-        if w == 2 { lastBreak = line.endIndex }
+        lineWidth += unit.width
+        if unit.isSpace || unit.width == 2 { lastBreak = i + 1 }
     }
-    if !line.isEmpty { lines.append(line) }
+    if start < units.count { lines.append(piece(start, units.count, trimmed: false)) }
     return lines
+}
+
+/// The characters of `text`, each with where it ends, its width and whether it is a space.
+/// Text whose every scalar stands alone (nearly all a report holds) is taken a scalar at a
+/// time; anything else goes through Swift's grapheme breaking.
+func characterUnits(_ text: String) -> [(end: String.Index, width: Int, isSpace: Bool)] {
+    var units: [(end: String.Index, width: Int, isSpace: Bool)] = []
+    let scalars = text.unicodeScalars
+    if scalars.allSatisfy({ standsAlone($0.value) }) {
+        var i = scalars.startIndex
+        while i < scalars.endIndex {
+            let scalar = scalars[i]
+            i = scalars.index(after: i)
+            units.append((i, scalarWidth(scalar), scalar == " "))
+        }
+    } else {
+        var i = text.startIndex
+        while i < text.endIndex {
+            let character = text[i]
+            i = text.index(after: i)
+            units.append((i, character.unicodeScalars.reduce(0) { $0 + scalarWidth($1) }, character == " "))
+        }
+    }
+    return units
+}
+
+/// Whether a scalar is a character of its own wherever it stands: it never joins the
+/// one before or after it (no combining mark, joiner, jamo, regional indicator,
+/// prepended sign or control). A test holds every one of them to Swift's grapheme breaking.
+func standsAlone(_ v: UInt32) -> Bool {
+    switch v {
+    case 0x20...0x7E, 0xA0...0xAC, 0xAE...0x2FF, 0x2010...0x2027, 0x2030...0x205E, 0x2070...0x20BF, 0x2100...0x23FF,
+        0x2460...0x27BF, 0x3000...0x3029, 0x3030...0x303F, 0x3041...0x3096, 0x309B...0x30FF, 0x3400...0x4DBF,
+        0x4E00...0x9FFF, 0xFF01...0xFF60, 0xFFE0...0xFFE6:
+        return true
+    default:
+        return false
+    }
 }
 
 extension String {

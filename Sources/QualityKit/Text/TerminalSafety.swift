@@ -15,6 +15,13 @@ public func escapingControls(_ text: String) -> String {
     return out
 }
 
+/// `escapingControls`, but a line feed standing alone stays: a table cell's line break.
+/// (A CR, alone or before a LF, is escaped with it.)
+func escapingControlsExceptLineBreaks(_ s: String) -> String {
+    guard s.unicodeScalars.contains(where: { $0 != "\n" && isUnsafe($0) }) else { return s }
+    return s.split(separator: "\n", omittingEmptySubsequences: false).map { escapingControls(String($0)) }.joined(separator: "\n")
+}
+
 private func isUnsafe(_ s: Unicode.Scalar) -> Bool {
     let v = s.value
     return v < 0x20 || (v >= 0x7F && v <= 0x9F) || (v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069)
