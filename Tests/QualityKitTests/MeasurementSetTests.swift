@@ -56,6 +56,23 @@ import Testing
         // Each has its own ordinal, counted in the order the file first gives them (diff indexes a table by it).
         #expect([plain[0].provenance.ordinal, b[0].provenance.ordinal, a[4].provenance.ordinal] == [0, 1, 2])
     }
+
+    /// Provenances are told apart by their bytes: a source written with a precomposed é and one
+    /// with e and a combining accent (equal as `String`s) stay two, each given back as written;
+    /// the same bytes, met again after others, are the one provenance.
+    @Test func provenancesAreTheirTextsAsWritten() {
+        var builder = MeasurementSet.Builder()
+        let composed = builder.provenance(source: "Insee, r\u{E9}sultats", note: "", file: "a.csv")
+        let decomposed = builder.provenance(source: "Insee, re\u{301}sultats", note: "", file: "a.csv")
+        let other = builder.provenance(source: "统计年鉴", note: "初步数", file: "a.csv")
+        #expect(composed.source == decomposed.source)
+        #expect(composed !== decomposed && composed != decomposed)
+        #expect(Array(decomposed.source.utf8) == Array("Insee, re\u{301}sultats".utf8))
+        #expect(builder.provenance(source: "Insee, r\u{E9}sultats", note: "", file: "a.csv") === composed)
+        #expect(builder.provenance(source: "Insee, re\u{301}sultats", note: "", file: "a.csv") === decomposed)
+        #expect(builder.provenance(source: "统计年鉴", note: "初步数", file: "b.csv") !== other)
+        #expect([composed, decomposed, other].map(\.ordinal) == [0, 1, 2])
+    }
 }
 
 /// The interner behind every byte-level cache: whatever the order of lookups (a run of

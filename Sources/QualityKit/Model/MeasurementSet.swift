@@ -37,15 +37,25 @@ final class Provenance: Sendable, Hashable {
         self.ordinal = ordinal
     }
 
+    /// Texts are the same when their bytes are: a source is kept as written, and
+    /// hashing by bytes skips the Unicode normalization `String` hashes Chinese text with.
     static func == (a: Provenance, b: Provenance) -> Bool {
-        a === b || (a.source == b.source && a.note == b.note && a.file == b.file)
+        a === b || (sameBytes(a.source, b.source) && sameBytes(a.note, b.note) && sameBytes(a.file, b.file))
     }
 
     func hash(into hasher: inout Hasher) {
-        hasher.combine(source)
-        hasher.combine(note)
-        hasher.combine(file)
+        for text in [source, note, file] {
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            hasher.combine(0xFF as UInt8)  // never in UTF-8: where one text ends
+        }
     }
+}
+
+/// Whether two texts are the same bytes (`==` on `String` compares canonical equivalents).
+private func sameBytes(_ a: String, _ b: String) -> Bool {
+    var (a, b) = (a, b)
+    return a.utf8.count == b.utf8.count && a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
 }
 
 /// A series is one indicator in one region.
@@ -113,7 +123,7 @@ public struct MeasurementSet: Sendable, Equatable {
 
         /// The one provenance of these texts, shared by every observation that has them.
         mutating func provenance(source: String, note: String, file: String) -> Provenance {
-            if let last = lastProvenance, last.source == source, last.note == note, last.file == file { return last }
+            if let last = lastProvenance, sameBytes(last.source, source), sameBytes(last.note, note), sameBytes(last.file, file) { return last }
             let p = provenances.insert(Provenance(source: source, note: note, file: file, ordinal: provenances.count)).memberAfterInsert
             lastProvenance = p
             return p
