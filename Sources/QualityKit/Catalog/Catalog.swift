@@ -223,29 +223,23 @@ public struct Catalog: Sendable {
     /// The targets that apply to a region (a county takes its province's), each
     /// with its scope: own plan, adopted plan, or national benchmark.
     public func applicableTargets(to code: RegionCode) -> [(target: Target, scope: Scope)] {
+        applicablePlans(to: code).flatMap { applied in
+            targets.lazy.filter { $0.plan == applied.plan.id }.map { ($0, applied.scope) }
+        }
+    }
+
+    /// The plans that apply to a region, in catalog order, each with its scope.
+    public func applicablePlans(to code: RegionCode) -> [(plan: Plan, scope: Scope)] {
         guard let region = province(of: code) else { return [] }
-        var result: [(Target, Scope)] = []
         // Plans by the period they cover: a region's own or adopted plan replaces the national yardstick.
         let ownPlans = plans.filter { $0.region == region.slug }
         let adopted = adoptions.filter { $0.region == region.slug }.map(\.plan)
-        for plan in plans {
-            let scope: Scope?
-            if ownPlans.contains(where: { $0.id == plan.id }) {
-                scope = .own
-            } else if adopted.contains(plan.id) {
-                scope = .adopted
-            } else if plan.region == "national" {
-                let periodCovered = ownPlans.contains { samePeriod($0, plan) }
-                scope = periodCovered ? nil : .benchmark
-            } else {
-                scope = nil
-            }
-            guard let scope else { continue }
-            for target in targets where target.plan == plan.id {
-                result.append((target, scope))
-            }
+        return plans.compactMap { plan in
+            if ownPlans.contains(where: { $0.id == plan.id }) { return (plan, .own) }
+            if adopted.contains(plan.id) { return (plan, .adopted) }
+            if plan.region == "national", !ownPlans.contains(where: { samePeriod($0, plan) }) { return (plan, .benchmark) }
+            return nil
         }
-        return result
     }
 
     /// The national target on the same measure and year, shown beside a

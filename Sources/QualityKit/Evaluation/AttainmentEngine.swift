@@ -27,12 +27,22 @@ public struct AttainmentEngine: Sendable {
         self.tolerance = tolerance
         let order: [Scope] = [.own, .adopted, .benchmark]
         var entries: [Int: [Entry]] = [:]
+        // Most provinces judge the same plans in the same scopes (the national plans as
+        // benchmarks): their entries are worked out once and shared.
+        var bySignature: [[String]: [Entry]] = [:]
         for region in catalog.regions where RegionCode(region.code).provinceCode == region.code {
-            entries[region.code] = catalog.applicableTargets(to: RegionCode(region.code)).enumerated().sorted { a, b in
+            let signature = catalog.applicablePlans(to: RegionCode(region.code)).map { $0.plan.id + " " + $0.scope.rawValue }
+            if let known = bySignature[signature] {
+                entries[region.code] = known
+                continue
+            }
+            let sorted = catalog.applicableTargets(to: RegionCode(region.code)).enumerated().sorted { a, b in
                 let sa = order.firstIndex(of: a.element.scope)!
                 let sb = order.firstIndex(of: b.element.scope)!
                 return sa != sb ? sa < sb : a.offset < b.offset
             }.map { Entry($0.element.target, scope: $0.element.scope, catalog, tolerance: tolerance) }
+            bySignature[signature] = sorted
+            entries[region.code] = sorted
         }
         entriesByProvince = entries
     }
