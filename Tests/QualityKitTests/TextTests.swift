@@ -41,8 +41,6 @@ import Testing
         #expect(displayWidth("达标 5 · 未达标 2") == 17)
         #expect(displayWidth("（含县城）") == 10)
         #expect(displayWidth("Ⅰ-Ⅲ") == 3)
-        #expect(padRight("质量", to: 6) == "质量  ")
-        #expect(padLeft("9", to: 3) == "  9")
     }
 
     /// The ideographs and Hangul syllables answered without a category lookup are what

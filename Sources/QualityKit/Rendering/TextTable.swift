@@ -52,9 +52,8 @@ public struct TextTable {
             while out.count > start, out.last == 0x20 { out.removeLast() }
         }
         put(head, line: 0)
-        var text = String(decoding: out, as: UTF8.self)
-        if colorHeader { text = ANSI.bold(text) }
-        out = Array((text + "\n" + widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "\n").utf8)
+        if colorHeader { out = Array(ANSI.bold(String(decoding: out, as: UTF8.self)).utf8) }
+        out += Array(("\n" + widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "\n").utf8)
         for row in body {
             for k in 0..<(row.map(\.count).max() ?? 1) {
                 put(row, line: k)

@@ -41,18 +41,6 @@ private func isWide(_ v: UInt32) -> Bool {
     }
 }
 
-/// Pads with spaces on the right to `width` display columns.
-public func padRight(_ text: String, to width: Int) -> String {
-    let w = displayWidth(text)
-    return w >= width ? text : text + String(repeating: " ", count: width - w)
-}
-
-/// Pads with spaces on the left to `width` display columns.
-public func padLeft(_ text: String, to width: Int) -> String {
-    let w = displayWidth(text)
-    return w >= width ? text : String(repeating: " ", count: width - w) + text
-}
-
 /// Breaks text into lines of at most `width` display columns, at spaces where
 /// there are any and between CJK characters anywhere; nothing is cut off.
 public func wrap(_ text: String, width: Int) -> [String] {
@@ -129,13 +117,5 @@ func standsAlone(_ v: UInt32) -> Bool {
         return true
     default:
         return false
-    }
-}
-
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var s = self
-        while s.last == " " { s.removeLast() }
-        return s
     }
 }
