@@ -14,7 +14,7 @@ import Testing
         ("csv", ["--province", "national", "--year", "2015", "--format", "csv", "--lang", "zh"], "report-national-2015.csv"),
         ("html", ["--province", "national", "--format", "html", "--lang", "zh"], "report-national.html"),
         ("by-region", ["--by", "region", "--province", "jiangxi", "--year", "2015", "--lang", "zh"], "report-by-region.txt"),
-        ("by-region-json", ["--by", "region", "--province", "jiangxi", "--year", "2015", "--format", "json"], "report-by-region.json"),
+        ("by-region-json", ["--by", "region", "--province", "jiangxi", "--year", "2015", "--format", "json", "--lang", "en"], "report-by-region.json"),
     ])
     func formatsAreGolden(_ name: String, _ options: [String], _ golden: String) {
         let result = runQuality(Self.base + options, environment: ["COLUMNS": "120"])
@@ -78,10 +78,19 @@ import Testing
         #expect(!noColor.contains("\u{1B}["))
     }
 
-    @Test func languageFollowsLANGAndTheOption() {
+    @Test func languageIsChineseUnlessTheLocaleNamesAnother() {
         #expect(runQuality(Self.base, environment: ["LANG": "zh_CN.UTF-8"]).stdout.hasPrefix("全国 · 质量发展目标达标情况"))
         #expect(runQuality(Self.base, environment: ["LANG": "en_US.UTF-8"]).stdout.hasPrefix("China (national) · attainment"))
         #expect(runQuality(Self.base + ["--lang", "zh"], environment: ["LANG": "en_US.UTF-8"]).stdout.hasPrefix("全国"))
+        #expect(runQuality(Self.base + ["--lang", "en"], environment: ["LANG": "zh_CN.UTF-8"]).stdout.hasPrefix("China (national)"))
+        // A locale that names no language (C, POSIX, or none set) leaves the plans' own language.
+        for environment in [[:], ["LANG": "C.UTF-8"], ["LANG": "C"], ["LC_ALL": "POSIX", "LANG": "en_US.UTF-8"], ["LANG": "zh_TW.UTF-8"]] {
+            #expect(runQuality(Self.base, environment: environment).stdout.hasPrefix("全国 · 质量发展目标达标情况"), "\(environment)")
+        }
+        // The first of LC_ALL, LC_MESSAGES and LANG that is set decides.
+        for environment in [["LANG": "en_GB"], ["LC_MESSAGES": "fr_FR.UTF-8", "LANG": "zh_CN.UTF-8"], ["LC_ALL": "en_US.UTF-8", "LANG": "C.UTF-8"], ["LC_ALL": "", "LANG": "de_DE@euro"]] {
+            #expect(runQuality(Self.base, environment: environment).stdout.hasPrefix("China (national) · attainment"), "\(environment)")
+        }
     }
 
     @Test func outputOption() {
@@ -104,7 +113,7 @@ import Testing
         try String(repeating: "old text\n", count: 100_000).write(toFile: path, atomically: false, encoding: .utf8)
         let arguments = ["report", "--data", "county-panel.csv", "--by", "region", "--format", format]
         let capture = Capture()
-        let context = CLIContext(environment: ["LANG": "C.UTF-8"], write: { capture.write($0, $1) }, open: { try FileChunkReader(path: fixture($0)) })
+        let context = CLIContext(environment: ["LANG": "en_US.UTF-8"], write: { capture.write($0, $1) }, open: { try FileChunkReader(path: fixture($0)) })
         #expect(QualityCLI.run(arguments + ["--output", path], context: context) == .success)
         #expect(capture.out.isEmpty)
         // Decoded by hand: String(contentsOfFile:) would drop the CSV's byte order mark.
@@ -112,7 +121,7 @@ import Testing
 
         let missing = dir.appendingPathComponent("no-such-folder/report.\(format)").path
         let failed = Capture()
-        let failing = CLIContext(environment: ["LANG": "C.UTF-8"], write: { failed.write($0, $1) }, open: { try FileChunkReader(path: fixture($0)) })
+        let failing = CLIContext(environment: ["LANG": "en_US.UTF-8"], write: { failed.write($0, $1) }, open: { try FileChunkReader(path: fixture($0)) })
         #expect(QualityCLI.run(arguments + ["--output", missing], context: failing) == .failure)
         #expect(failed.err == "quality: error: cannot write '\(missing)': No such file or directory\n")
     }

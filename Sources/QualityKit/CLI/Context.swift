@@ -84,14 +84,18 @@ public struct CLIContext: Sendable {
         return stream == .stdout ? stdoutIsTerminal : stderrIsTerminal
     }
 
-    /// Chinese when LC_ALL, LC_MESSAGES or LANG starts with `zh`.
+    /// Chinese, the plans' own language, unless the locale (LC_ALL, LC_MESSAGES or LANG, the
+    /// first one set) names another language. `C` and `POSIX` name none: a server or container
+    /// with `LANG=C.UTF-8` still shows an official the report in Chinese.
     var defaultLanguage: Language {
         for name in ["LC_ALL", "LC_MESSAGES", "LANG"] {
             if let v = environment[name], !v.isEmpty {
-                return v.lowercased().hasPrefix("zh") ? .zh : .en
+                let locale = v.lowercased()
+                let language = locale.prefix { $0 != "_" && $0 != "." && $0 != "@" }
+                return language == "c" || language == "posix" || language == "zh" ? .zh : .en
             }
         }
-        return .en
+        return .zh
     }
 
     var terminalWidth: Int {

@@ -46,7 +46,7 @@ enum TargetsCommand {
 
 /// Options several commands share, parsed and checked in one place.
 enum CommonOptions {
-    static let languageOption = OptionSpec(name: "--lang", value: "L", help: "zh or en (default: Chinese when LANG or LC_ALL starts with zh)")
+    static let languageOption = OptionSpec(name: "--lang", value: "L", help: "zh or en (default: Chinese, unless LC_ALL, LC_MESSAGES or LANG names another language such as en_US)")
     static let encodingOption = OptionSpec(name: "--encoding", value: "E", help: "utf-8, gb18030 (gbk), utf-16le or utf-16be; default: detected for each file")
     static let defaultRegionOption = OptionSpec(name: "--province", value: "R", help: "region of files without a region column (default: national)")
 

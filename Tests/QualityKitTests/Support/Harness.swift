@@ -40,7 +40,7 @@ final class Capture: @unchecked Sendable {
 
 /// Runs `quality` in-process, from the fixtures folder, with a fixed environment.
 func runQuality(
-    _ arguments: [String], environment: [String: String] = ["LANG": "C.UTF-8"], tty: Bool = false,
+    _ arguments: [String], environment: [String: String] = ["LANG": "en_US.UTF-8"], tty: Bool = false,
     stdin: [UInt8]? = nil, capture: Capture = Capture()
 ) -> RunResult {
     let context = CLIContext(
