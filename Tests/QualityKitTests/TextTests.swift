@@ -62,6 +62,22 @@ import Testing
         #expect(wrap("short", width: 10) == ["short"])
     }
 
+    /// Closing punctuation never begins a line and an opening bracket never ends one: the
+    /// character before goes down with it (GB/T 15834), unless nothing else could.
+    @Test func punctuationStaysWithItsText() {
+        #expect(wrap("全国 ≥ 96%（连续两年）", width: 18) == ["全国 ≥ 96%（连续两", "年）"])
+        #expect(wrap("合格率）：2023 7.25%", width: 6) == ["合格", "率）：", "2023", "7.25%"])
+        #expect(wrap("数据，不折算为合格率", width: 4) == ["数", "据，", "不折", "算为", "合格", "率"])
+        #expect(wrap("发现率（含市县", width: 8) == ["发现率", "（含市县"])
+        #expect(wrap("发布《质量强国建设纲要》", width: 10) == ["发布《质量", "强国建设纲", "要》"])
+        #expect(wrap("发布《质量强国建设纲要》", width: 4) == ["发布", "《质", "量强", "国建", "设纲", "要》"])
+        #expect(wrap("二级标准。", width: 8) == ["二级标", "准。"])
+        #expect(wrap("抽查 (county)", width: 9) == ["抽查", "(county)"])
+        // With no other place to break, the line breaks where it must.
+        #expect(wrap("）））", width: 4) == ["））", "）"])
+        #expect(wrap("（（（", width: 4) == ["（（", "（"])
+    }
+
     /// Every scalar `wrap` takes as a character of its own is one wherever it stands:
     /// it joins neither the letter before it nor the one after, nor itself, nor an ideograph.
     @Test func loneScalarsAreCharactersOfTheirOwn() {

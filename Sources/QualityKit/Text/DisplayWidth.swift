@@ -42,7 +42,9 @@ private func isWide(_ v: UInt32) -> Bool {
 }
 
 /// Breaks text into lines of at most `width` display columns, at spaces where
-/// there are any and between CJK characters anywhere; nothing is cut off.
+/// there are any and between CJK characters anywhere; nothing is cut off. Closing
+/// punctuation (，。、：；）》 and the like) never begins a line and an opening bracket
+/// never ends one: the character before goes down with it instead.
 public func wrap(_ text: String, width: Int) -> [String] {
     guard width > 0, displayWidth(text) > width else { return [text] }
     let units = characterUnits(text)
@@ -76,34 +78,86 @@ public func wrap(_ text: String, width: Int) -> [String] {
             }
         }
         lineWidth += unit.width
-        if unit.isSpace || unit.width == 2 { lastBreak = i + 1 }
+        // A line may end after a space or a wide character, but not after an opening bracket
+        // or quote, nor just before closing punctuation (GB/T 15834's line rules).
+        if unit.isSpace || (unit.width == 2 && !unit.mayNotEndLine), i + 1 == units.count || !units[i + 1].mayNotStartLine {
+            lastBreak = i + 1
+        }
     }
     if start < units.count { lines.append(piece(start, units.count, trimmed: false)) }
     return lines
 }
 
-/// The characters of `text`, each with where it ends, its width and whether it is a space.
-/// Text whose every scalar stands alone (nearly all a report holds) is taken a scalar at a
-/// time; anything else goes through Swift's grapheme breaking.
-func characterUnits(_ text: String) -> [(end: String.Index, width: Int, isSpace: Bool)] {
-    var units: [(end: String.Index, width: Int, isSpace: Bool)] = []
+/// One character of text being wrapped.
+struct WrapUnit {
+    /// Where the character ends in the text.
+    let end: String.Index
+    let width: Int
+    let isSpace: Bool
+    /// Closing punctuation: a line may not begin with it.
+    let mayNotStartLine: Bool
+    /// An opening bracket or quote: a line may not end with it.
+    let mayNotEndLine: Bool
+
+    /// `scalar` is the character's first; a space with a mark on it is no space.
+    init(end: String.Index, width: Int, isSpace: Bool, first scalar: Unicode.Scalar) {
+        self.end = end
+        self.width = width
+        self.isSpace = isSpace
+        mayNotStartLine = closesText(scalar.value)
+        mayNotEndLine = opensText(scalar.value)
+    }
+}
+
+/// The characters of `text`, each with where it ends, its width, whether it is a space and
+/// where it may stand in a line. Text whose every scalar stands alone (nearly all a report
+/// holds) is taken a scalar at a time; anything else goes through Swift's grapheme breaking.
+func characterUnits(_ text: String) -> [WrapUnit] {
+    var units: [WrapUnit] = []
     let scalars = text.unicodeScalars
     if scalars.allSatisfy({ standsAlone($0.value) }) {
         var i = scalars.startIndex
         while i < scalars.endIndex {
             let scalar = scalars[i]
             i = scalars.index(after: i)
-            units.append((i, scalarWidth(scalar), scalar == " "))
+            units.append(WrapUnit(end: i, width: scalarWidth(scalar), isSpace: scalar == " ", first: scalar))
         }
     } else {
         var i = text.startIndex
         while i < text.endIndex {
             let character = text[i]
             i = text.index(after: i)
-            units.append((i, character.unicodeScalars.reduce(0) { $0 + scalarWidth($1) }, character == " "))
+            units.append(WrapUnit(end: i, width: character.unicodeScalars.reduce(0) { $0 + scalarWidth($1) }, isSpace: character == " ", first: character.unicodeScalars.first!))
         }
     }
     return units
+}
+
+/// Punctuation that closes what comes before it: stops, commas, colons, closing brackets
+/// and quotes, ellipses, percent signs. GB/T 15834 keeps them off the start of a line.
+func closesText(_ v: UInt32) -> Bool {
+    switch v {
+    case 0x21, 0x25, 0x29, 0x2C, 0x2E, 0x3A, 0x3B, 0x3F, 0x5D, 0x7D,  // ! % ) , . : ; ? ] }
+        0x2019, 0x201D, 0x2025, 0x2026, 0x2030,                     // ’ ” ‥ … ‰
+        0x3001, 0x3002, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015, 0x3017, 0x3019, 0x301B, 0x301E, 0x301F,  // 、。〉》」』】〕〗〙〛〞〟
+        0xFF01, 0xFF05, 0xFF09, 0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF3D, 0xFF5D, 0xFF60:  // ！％），．：；？］｝｠
+        return true
+    default:
+        return false
+    }
+}
+
+/// Brackets and quotes that open what follows them; GB/T 15834 keeps them off the end of a line.
+func opensText(_ v: UInt32) -> Bool {
+    switch v {
+    case 0x28, 0x5B, 0x7B,                                          // ( [ {
+        0x2018, 0x201C,                                             // ‘ “
+        0x3008, 0x300A, 0x300C, 0x300E, 0x3010, 0x3014, 0x3016, 0x3018, 0x301A, 0x301D,  // 〈《「『【〔〖〘〚〝
+        0xFF08, 0xFF3B, 0xFF5B, 0xFF5F:                             // （［｛｟
+        return true
+    default:
+        return false
+    }
 }
 
 /// Whether a scalar is a character of its own wherever it stands: it never joins the
