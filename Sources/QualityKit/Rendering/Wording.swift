@@ -1,4 +1,5 @@
-/// How a target's condition is written in outputs: "≥ 96%（连续两年）", "≈ 82% (±1)".
+/// How a target's condition is written in outputs: "≥ 96%（连续两年）", "≈ 82%（±1）",
+/// "≈ 82% (±1)" in English: Chinese text takes full-width brackets.
 func conditionText(_ target: Target, _ lang: Language) -> String {
     let unit = unitSuffix(target.unit)
     switch target.comparator {
@@ -8,7 +9,7 @@ func conditionText(_ target: Target, _ lang: Language) -> String {
         return s
     case .approx:
         let tol = target.tolerance?.description ?? "1"
-        return "≈ \(target.value?.description ?? "")\(unit) (±\(tol))"
+        return "≈ \(target.value?.description ?? "")\(unit)" + lang.pick("（±\(tol)）", " (±\(tol))")
     case .increase: return lang.pick("逐年上升", "rising every year")
     case .decrease: return lang.pick("逐年下降", "falling every year")
     case .categorical: return lang.pick("达标", "met")
