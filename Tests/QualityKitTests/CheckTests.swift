@@ -223,10 +223,13 @@ func brief(_ m: QualityKit.Measurement) -> String {
         let values: [MeasuredValue] = [
             .missing, .category(true), .category(false), .number(Figure(mantissa: 0, scale: 0)), .number(Figure(mantissa: -1, scale: 1)),
             .number(Figure(mantissa: (1 << 25) - 1, scale: 3)), .number(Figure(mantissa: -(1 << 25) + 1, scale: 15)),
+            .number(Figure(mantissa: 880, scale: 1)), .number(Figure(mantissa: 8890, scale: 2)), .number(Figure(mantissa: 0, scale: 2)),
         ]
         for v in values {
             let packed = try #require(SeenTable.pack(v))
+            // Back as written: equal, and spelled the same (88.0 stays 88.0).
             #expect(SeenTable.unpack(packed) == v)
+            #expect(SeenTable.unpack(packed).text(.en) == v.text(.en))
         }
         // Too wide for 32 bits: kept aside, and still found exactly.
         let wide = MeasuredValue.number(Figure(mantissa: 1 << 40, scale: 2))

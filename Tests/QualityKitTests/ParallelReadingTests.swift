@@ -123,6 +123,20 @@ import Testing
         Self.expectSame([("random.csv", Array(text.utf8))])
     }
 
+    /// A duplicate's message quotes both values as written, trailing zeros kept, on
+    /// both cores as row by row (packed values once came back normalized: `88` for `88.0`).
+    @Test func aDuplicateIsQuotedAsWritten() {
+        var rows = ["indicator,region,year,value,source", "森林覆盖率,jiangxi,2013,88.90,统计局"]
+        for y in 2014...2030 { rows.append("森林覆盖率,jiangxi,\(y),61.5,统计局") }
+        rows += ["森林覆盖率,jiangxi,2013,88.0,统计局", "森林覆盖率,jiangxi,2014,61.50,统计局"]
+        let file = ("zeros.csv", Array((rows.joined(separator: "\n") + "\n").utf8))
+        Self.expectSame([file])
+        #expect(Self.read([file], parallel: false).diagnostics == [
+            "zeros.csv:20:20: error: [Q301] '森林覆盖率', jiangxi, 2013 is 88.0 here but 88.90 at line 2",
+            "zeros.csv:21:20: warning: [Q302] '森林覆盖率', jiangxi, 2014 is given again with the same value, first at line 3",
+        ])
+    }
+
     /// The cut is checked: a file made only of one quoted field full of line breaks still reads as one record.
     @Test func aCutInsideAQuotedFieldFallsBackToRowByRow() {
         let text = "indicator,region,year,value,source\n森林覆盖率,jiangxi,2015,63.1,\"" + String(repeating: "一行\n", count: 200) + "\"\n森林覆盖率,jiangxi,2016,63.2,统计局\n"

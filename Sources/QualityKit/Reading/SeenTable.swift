@@ -42,14 +42,15 @@ struct SeenTable {
 
     /// A value in 32 bits: kind in the low 2, then scale (4 bits) and a 26-bit
     /// mantissa for numbers; nil when it does not fit (then it is kept aside).
+    /// A figure keeps its scale as written (not normalized): messages quote both
+    /// values of a duplicate, and `88.0` must come back as `88.0`, not `88`.
     static func pack(_ value: MeasuredValue) -> UInt32? {
         switch value {
         case .category(let met): return met ? 0b101 : 0b001
         case .missing: return 0b000
         case .number(let f):
-            let n = f.normalized
-            guard n.scale < 16, n.mantissa > -(1 << 25), n.mantissa < (1 << 25) else { return nil }
-            return UInt32(bitPattern: Int32(n.mantissa) << 6) | UInt32(n.scale) << 2 | 0b10
+            guard f.scale < 16, f.mantissa > -(1 << 25), f.mantissa < (1 << 25) else { return nil }
+            return UInt32(bitPattern: Int32(f.mantissa) << 6) | UInt32(f.scale) << 2 | 0b10
         }
     }
 
