@@ -134,6 +134,33 @@ import Testing
 }
 
 @Suite struct JSONWriterTests {
+    /// A figure is written as parsed, by `description` and into JSON alike: the digits,
+    /// a point `scale` from the right with one digit at least before it, a sign if negative.
+    @Test func figuresAreWrittenAsTheyAreSpelled() {
+        let fixed: [(Int64, Int, String)] = [
+            (8130, 2, "81.30"), (5, 2, "0.05"), (-5, 3, "-0.005"), (0, 0, "0"), (0, 2, "0.00"), (-42, 0, "-42"), (1, 9, "0.000000001"),
+            (Int64.max, 0, "9223372036854775807"), (Int64.min, 0, "-9223372036854775808"), (Int64.min, 9, "-9223372036.854775808"),
+        ]
+        for (mantissa, scale, text) in fixed {
+            let figure = Figure(mantissa: mantissa, scale: scale)
+            #expect(figure.description == text)
+            var w = JSONWriter()
+            w.figure(figure)
+            #expect(String(decoding: w.bytes, as: UTF8.self) == text)
+        }
+        var rng = SeededRandom(seed: 11)
+        for _ in 0..<2_000 {
+            let mantissa = Int64.random(in: -10_000_000...10_000_000, using: &rng)
+            let scale = Int.random(in: 0...Figure.maxScale, using: &rng)
+            let text = Figure(mantissa: mantissa, scale: scale).description
+            #expect(Figure(text).map { ($0.mantissa, $0.scale) } ?? (0, -1) == (mantissa, scale), "\(mantissa) at \(scale): \(text)")
+            let digits = String(mantissa.magnitude)
+            let padded = String(repeating: "0", count: max(0, scale + 1 - digits.count)) + digits
+            let whole = padded.dropLast(scale)
+            #expect(text == (mantissa < 0 ? "-" : "") + whole + (scale > 0 ? "." + padded.suffix(scale) : ""))
+        }
+    }
+
     /// An object begun from an opening written once is the object written key by key,
     /// at any depth, first in its container or after others, with texts that need escapes.
     @Test func anOpeningWritesWhatItsKeysWould() {

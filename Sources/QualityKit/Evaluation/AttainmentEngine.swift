@@ -262,8 +262,14 @@ public struct AttainmentEngine: Sendable {
         let last = min(target.year, asOf)
         let start = target.windowStart
         let rising = target.comparator == .increase
+        // In one pass, with room made once: a county panel has hundreds of thousands of trends to judge.
+        var points: [(Int, Figure, Observation)] = []
+        points.reserveCapacity(series.count)
+        for o in series where o.year >= start - 1 && o.year <= last {
+            if let figure = o.value.figure { points.append((o.year, figure, o)) }
+        }
         var steps: [(year: Int, from: Figure?, to: Figure, ok: Bool)] = []
-        let points = series.filter { $0.year >= start - 1 && $0.year <= last }.compactMap { o in o.value.figure.map { (o.year, $0, o) } }
+        steps.reserveCapacity(max(points.count - 1, changeSeries?.count ?? 0))
         if points.count >= 2 {
             for (a, b) in zip(points, points.dropFirst()) {
                 steps.append((b.0, a.1, b.1, rising ? b.1 > a.1 : b.1 < a.1))
@@ -284,18 +290,19 @@ public struct AttainmentEngine: Sendable {
         }
         let bad = steps.filter { !$0.ok }
         func describe(_ s: (year: Int, from: Figure?, to: Figure, ok: Bool)) -> (String, String) {
-            if let from = s.from { return ("\(s.year)年 \(from)→\(s.to)", "\(s.year): \(from)→\(s.to)") }
-            return ("\(s.year)年比上年 \(s.to)%", "\(s.year): \(s.to)% on the year before")
+            // Each figure spelled once for both languages.
+            let to = s.to.description
+            if let from = s.from?.description { return ("\(s.year)年 \(from)→\(to)", "\(s.year): \(from)→\(to)") }
+            return ("\(s.year)年比上年 \(to)%", "\(s.year): \(to)% on the year before")
         }
-        let years = steps.map { String($0.year) }
         if bad.isEmpty, steps.count == 1 {
             return Verdict(
                 status: passed ? .met : .onTrack,
-                reason: Reason(zh: "\(years[0])年比上年\(word.0)（仅1次变化）", en: "\(word.1) in \(years[0]) (1 change so far)"),
+                reason: Reason(zh: "\(steps[0].year)年比上年\(word.0)（仅1次变化）", en: "\(word.1) in \(steps[0].year) (1 change so far)"),
                 actual: actual)
         }
         if bad.isEmpty {
-            let span = "\(years.first!)–\(years.last!)"
+            let span = "\(steps[0].year)–\(steps[steps.count - 1].year)"
             return Verdict(
                 status: passed ? .met : .onTrack,
                 reason: Reason(zh: "\(span)年每年均\(word.0)（\(steps.count)次变化）", en: "\(word.1) every year \(span) (\(steps.count) change\(steps.count == 1 ? "" : "s"))"),

@@ -77,12 +77,36 @@ public struct Figure: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     public var description: String {
-        if scale == 0 { return String(mantissa) }
-        let negative = mantissa < 0
-        let digits = String(mantissa.magnitude)
-        let padded = String(repeating: "0", count: max(0, scale + 1 - digits.count)) + digits
-        let split = padded.index(padded.endIndex, offsetBy: -scale)
-        return (negative ? "-" : "") + padded[..<split] + "." + padded[split...]
+        Figure.spell(mantissa.magnitude, negative: mantissa < 0, scale: scale) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The bytes of a decimal as written: its digits with a point `scale` digits from
+    /// the right (at least one digit before it), `-` first when negative. Spelled on the
+    /// stack, for `description` and for the JSON writer, which copies them straight out.
+    static func spell<R>(_ magnitude: UInt64, negative: Bool, scale: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        // 64 bytes: a sign, a point and up to 62 digits.
+        precondition(scale >= 0 && scale <= 60, "a figure has 0 to 60 decimal places")
+        var bytes: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &bytes) { d in
+            var start = d.count
+            var rest = magnitude
+            var count = 0
+            while rest > 0 || count <= scale {
+                if count == scale, scale > 0 {
+                    start -= 1
+                    d[start] = UInt8(ascii: ".")
+                }
+                start -= 1
+                d[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+            if negative {
+                start -= 1
+                d[start] = UInt8(ascii: "-")
+            }
+            return body(UnsafeRawBufferPointer(rebasing: d[start...]))
+        }
     }
 
     static func power(_ n: Int) -> Double {

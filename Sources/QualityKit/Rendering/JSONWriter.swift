@@ -249,24 +249,7 @@ struct JSONWriter {
     /// Decimal digits, written straight into the bytes (no string in between), with
     /// a point `scale` digits from the right, as `Figure.description` spells them.
     private mutating func appendDecimal(_ magnitude: UInt64, negative: Bool, scale: Int) {
-        if negative { out.append(UInt8(ascii: "-")) }
-        var rest = magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { d in
-            var count = 0
-            // At least one digit before the point.
-            while rest > 0 || count <= scale {
-                d[23 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            }
-            let point = 24 - scale
-            out.append(UnsafeRawBufferPointer(rebasing: d[(24 - count)..<point]))
-            if scale > 0 {
-                out.append(UInt8(ascii: "."))
-                out.append(UnsafeRawBufferPointer(rebasing: d[point...]))
-            }
-        }
+        Figure.spell(magnitude, negative: negative, scale: scale) { out.append($0) }
     }
 
     private mutating func writeString(_ value: String) {
