@@ -114,23 +114,22 @@ enum ReportCommand {
         // Every region of a province is judged on the same targets, so what its
         // judgements read (its own series and their context) is worked out once a province.
         var readByProvince: [Int: Set<String>] = [:]
-        for report in reports {
-            let province = catalog.province(of: report.region)?.code ?? -1
-            guard readByProvince[province] == nil else { continue }
+        for report in reports where readByProvince[report.region.provinceCode] == nil {
             var read = Set<String>()
             for r in report.results {
                 let own = r.target.indicator ?? r.target.id
                 read.insert(own)
                 for c in catalog.contextMeasures(for: own) { read.insert(c.id) }
             }
-            readByProvince[province] = read
+            readByProvince[report.region.provinceCode] = read
         }
         let reported = Set(reports.map(\.region))
-        return set.series.keys.filter { key in
-            reported.contains(key.region) && readByProvince[catalog.province(of: key.region)?.code ?? -1]?.contains(key.indicator) != true
-        }.sorted().map { key in
-            (key, set.series[key]!.count { !$0.value.isMissing })
+        // One pass over the series, each looked at once (a county panel has hundreds of thousands).
+        var unused: [(key: SeriesKey, count: Int)] = []
+        for (key, observations) in set.series where reported.contains(key.region) && readByProvince[key.region.provinceCode]?.contains(key.indicator) != true {
+            unused.append((key, observations.count { !$0.value.isMissing }))
         }
+        return unused.sorted { $0.key < $1.key }
     }
 }
 
