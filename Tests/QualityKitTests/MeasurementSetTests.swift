@@ -26,6 +26,10 @@ import Testing
         #expect(set.values("forest_coverage", RegionCode(360101)).map(\.year) == [2015, 2016])
         #expect(set.values("spot_check_pass_rate", RegionCode(360101)).map(\.line) == [4])
         #expect(set.values("forest_coverage", RegionCode(360103)).isEmpty)
+        #expect(set.latestYear == 2016)
+        // The latest year is the latest with a value: a missing one later does not count.
+        #expect(MeasurementSet(rows + [m("forest_coverage", 360102, 2020, .missing, line: 7)]).latestYear == 2016)
+        #expect(MeasurementSet([m("forest_coverage", 360102, 2020, .missing, line: 2)]).latestYear == nil)
     }
 
     /// A county panel keeps millions of observations: those with the same source, note and

@@ -72,4 +72,14 @@ public struct FileSummary: Sendable, Hashable {
     public var missingValues = 0
     /// True when the file could not be opened or decoded at all.
     public var unreadable = false
+
+    /// Adds the counts of a part of the file read apart.
+    mutating func add(_ part: FileSummary) {
+        rows += part.rows
+        blankLines += part.blankLines
+        rowsRead += part.rowsRead
+        rowsRejected += part.rowsRejected
+        values += part.values
+        missingValues += part.missingValues
+    }
 }

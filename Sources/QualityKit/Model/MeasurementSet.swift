@@ -88,14 +88,10 @@ public struct MeasurementSet: Sendable, Equatable {
         self = builder.build()
     }
 
-    private init(series: [SeriesKey: [Observation]], regionNames: [RegionCode: String]) {
+    private init(series: [SeriesKey: [Observation]], regionNames: [RegionCode: String], latestYear: Int?) {
         self.series = series
         self.regionNames = regionNames
-        var latest: Int?
-        for observations in series.values {
-            if let year = observations.last(where: { !$0.value.isMissing })?.year, year > latest ?? Int.min { latest = year }
-        }
-        latestYear = latest
+        self.latestYear = latestYear
     }
 
     /// Groups measurements into series as they are read, without keeping them
@@ -110,6 +106,13 @@ public struct MeasurementSet: Sendable, Equatable {
         private var runNamed = false
         /// How long the last run grew: room made for the next at once (panels are regular).
         private var lastRunCount = 0
+        /// Whether the run has a year before one given ahead of it.
+        private var runOutOfOrder = false
+        /// The series with years out of order (usually none): only these are sorted at
+        /// the end, so building a set makes no pass over every series.
+        private var outOfOrder: Set<SeriesKey> = []
+        /// The latest year given a value so far.
+        private var latestYear: Int?
         /// Every provenance handed out, each once.
         private var provenances: Set<Provenance> = []
         private var lastProvenance: Provenance?
@@ -135,6 +138,7 @@ public struct MeasurementSet: Sendable, Equatable {
             flush()
             let key = SeriesKey(indicator: indicator, region: region)
             runKey = key
+            runOutOfOrder = false
             if let resumed = grouped.removeValue(forKey: key) {
                 run = resumed
             } else {
@@ -145,11 +149,34 @@ public struct MeasurementSet: Sendable, Equatable {
 
         /// Adds to the series last selected; the first region name given wins.
         mutating func append(_ observation: Observation, regionName: String) {
-            if !runNamed, !regionName.isEmpty {
-                regionNames[runKey!.region] = regionName
-                runNamed = true
-            }
+            name(regionName)
+            note(observation, after: run.last?.year)
             run.append(observation)
+        }
+
+        /// Adds a run of observations to the series last selected, `regionName` the first
+        /// name its rows give (if any).
+        mutating func append(contentsOf observations: [Observation], regionName: String) {
+            name(regionName)
+            var last = run.last?.year
+            for observation in observations {
+                note(observation, after: last)
+                last = observation.year
+            }
+            run.append(contentsOf: observations)
+        }
+
+        /// Gives the run's region this name, unless it has one (the first one given wins).
+        private mutating func name(_ regionName: String) {
+            guard !runNamed, !regionName.isEmpty else { return }
+            regionNames[runKey!.region] = regionName
+            runNamed = true
+        }
+
+        /// Takes note of what `build` would otherwise look for in every series: the years out of order, the latest value.
+        private mutating func note(_ observation: Observation, after last: Int?) {
+            if let last, observation.year < last { runOutOfOrder = true }
+            if !observation.value.isMissing, observation.year > latestYear ?? Int.min { latestYear = observation.year }
         }
 
         /// The value (not missing) already given for a year of (indicator, region),
@@ -161,10 +188,20 @@ public struct MeasurementSet: Sendable, Equatable {
             return nil
         }
 
+        /// Whether (indicator, region) already has a value (not missing) for one of `years`;
+        /// looks without making it the series being filled.
+        func hasValue(_ indicator: String, _ region: RegionCode, inAnyOf years: [Int32]) -> Bool {
+            let key = SeriesKey(indicator: indicator, region: region)
+            guard let given = runKey == key ? run : grouped[key] else { return false }
+            for i in given.indices where !given[i].value.isMissing && years.contains(Int32(given[i].year)) { return true }
+            return false
+        }
+
         private mutating func flush() {
             guard let key = runKey else { return }
             // A series looked at (`value`) but given nothing is no series.
             if !run.isEmpty { grouped[key] = run }
+            if runOutOfOrder { outOfOrder.insert(key) }
             lastRunCount = run.count
             run = []
             runKey = nil
@@ -172,10 +209,9 @@ public struct MeasurementSet: Sendable, Equatable {
 
         public consuming func build() -> MeasurementSet {
             flush()
-            for (key, observations) in grouped where !observations.isSorted(by: \.year) {
-                grouped[key] = observations.sorted { $0.year < $1.year }
-            }
-            return MeasurementSet(series: grouped, regionNames: regionNames)
+            // Stable: the years given twice (a missing value and a value) keep their order.
+            for key in outOfOrder { grouped[key]!.sort { $0.year < $1.year } }
+            return MeasurementSet(series: grouped, regionNames: regionNames, latestYear: latestYear)
         }
     }
 
@@ -198,16 +234,4 @@ public struct MeasurementSet: Sendable, Equatable {
     public var count: Int { series.values.reduce(0) { $0 + $1.count } }
 
     public var isEmpty: Bool { series.isEmpty }
-}
-
-private extension Array {
-    /// True when the elements ascend (ties allowed) by `key`.
-    func isSorted<K: Comparable>(by key: (Element) -> K) -> Bool {
-        var i = 1
-        while i < count {
-            if key(self[i]) < key(self[i - 1]) { return false }
-            i += 1
-        }
-        return true
-    }
 }
