@@ -56,7 +56,7 @@ import Testing
             #expect(parallel == kept, "block \(blockBytes), chunk \(chunkSize), with a sink", sourceLocation: sourceLocation)
         }
         // Searching the series themselves for duplicates (report, diff) keeps just what a sink is handed.
-        for (parallel, blockBytes, chunkSize) in [(false, 2 << 20, 1 << 20), (false, 2 << 20, 3), (true, 2, 3), (true, 64, 5), (true, 4096, 17)] {
+        for (parallel, blockBytes, chunkSize) in [(false, 2 << 20, 1 << 20), (false, 2 << 20, 3), (true, 2, 3), (true, 64, 5), (true, 300, 1 << 20), (true, 4096, 17)] {
             let inSeries = read(files, parallel: parallel, blockBytes: blockBytes, chunkSize: chunkSize, duplicateSearch: .series)
             let label: Comment = "series search, \(parallel ? "parallel" : "serial"), block \(blockBytes), chunk \(chunkSize)"
             #expect(inSeries.diagnostics == serial.diagnostics, label, sourceLocation: sourceLocation)
@@ -121,6 +121,44 @@ import Testing
             if Int.random(in: 0..<15, using: &rng) == 0 { text += ",extra" }
         }
         Self.expectSame([("random.csv", Array(text.utf8))])
+    }
+
+    /// Stretches of nothing but clean rows are taken a series at a time; a year given
+    /// twice must still be found there: in one run of rows, in two runs of a series
+    /// within a stretch, and across stretches. Missing values are never duplicates.
+    @Test func cleanStretchesStillFindEveryDuplicate() {
+        func table(_ rows: [String]) -> (String, [UInt8]) {
+            ("clean.csv", Array((["indicator,region,year,value,source"] + rows).joined(separator: "\n").utf8 + [0x0A]))
+        }
+        let series = ["森林覆盖率,360102", "森林覆盖率,360103", "制造业产品质量合格率,360102"]
+        var rows = series.flatMap { s in (2011...2015).map { "\(s),\($0),\(60 + $0 - 2011).5,统计局" } }
+        Self.expectSame([table(rows)])
+        // In one run: the same year right after, with another value and with the same.
+        var inRun = rows
+        inRun.insert("森林覆盖率,360102,2012,70,统计局", at: 2)
+        inRun.insert("森林覆盖率,360102,2013,62.5,统计局", at: 4)
+        Self.expectSame([table(inRun)])
+        // A series taken up again after another, once with a year it has and once without.
+        rows.append("森林覆盖率,360102,2016,66.5,统计局")
+        rows.append("森林覆盖率,360103,2014,1,年鉴")
+        rows.append("森林覆盖率,360103,2013,,年鉴")
+        Self.expectSame([table(rows)])
+        let serial = Self.read([table(rows)], parallel: false)
+        #expect(serial.diagnostics == ["clean.csv:18:19: error: [Q301] '森林覆盖率', 360103, 2014 is 1 here but 63.5 at line 10"])
+        #expect(serial.summaries.map(\.rowsRead) == [17])
+        // Two series taking turns, one year repeated two rows on: the runs are one row each.
+        var turns = (2011...2020).flatMap { y in ["森林覆盖率,360102,\(y),6\(y % 10).5,统计局", "森林覆盖率,360103,\(y),5\(y % 10).5,统计局"] }
+        turns.insert("森林覆盖率,360103,2015,1,统计局", at: 11)
+        Self.expectSame([table(turns)])
+        // A value on a later line than its row's start (a line break quoted before it) is
+        // where a later duplicate's message says it was first given.
+        var sourceFirst = "source,indicator,region,year,value\n\"多行\n来源\",森林覆盖率,360102,2011,60.5\n"
+        for y in 2012...2030 { sourceFirst += "统计局,森林覆盖率,360102,\(y),61.5\n" }
+        sourceFirst += "统计局,森林覆盖率,360102,2011,70\n"
+        Self.expectSame([("first.csv", Array(sourceFirst.utf8))])
+        #expect(Self.read([("first.csv", Array(sourceFirst.utf8))], parallel: false).diagnostics == [
+            "first.csv:23:23: error: [Q301] '森林覆盖率', 360102, 2011 is 70 here but 60.5 at line 3"
+        ])
     }
 
     /// A duplicate's message quotes both values as written, trailing zeros kept, on

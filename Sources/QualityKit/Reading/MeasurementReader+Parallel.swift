@@ -160,60 +160,61 @@ extension MeasurementReader {
             let last: Bool
             let work: BackgroundWork<StretchResult>
         }
-        // Two pairs of workers: one pair checks the stretch in flight while the other's
-        // results are replayed, so no worker is ever used by two tasks at once.
+        // Stretches are cut and handed out `ahead` at a time, each to its own pair of workers
+        // (so no worker is ever used by two tasks at once): while this thread replays one,
+        // the workers always have the next ones to check, and neither waits on the other.
         // Packed rows keep no text: not for a reader that keeps the measurements.
+        let ahead = 3
         let packs = sink == nil && options.duplicateSearch != .series
-        let pairs = (0..<2).map { _ in [StretchWorker(for: self, packs: packs), StretchWorker(for: self, packs: packs)] }
+        let pairs = (0..<ahead).map { _ in [StretchWorker(for: self, packs: packs), StretchWorker(for: self, packs: packs)] }
         var stretchNumber = 0
-        var inFlight: InFlight?
-        // While the workers check one stretch, this thread replays the one before.
-        while true {
-            let start = inFlight?.end ?? 0
+        var queue: [InFlight] = []
+
+        /// Cuts the stretch after the ones in flight and hands it out; nil when the input is
+        /// cut to its end, or the rest has no line break (one huge record).
+        func launch() throws -> InFlight? {
+            let start = queue.last?.end ?? 0
+            if queue.last?.last == true { return nil }
             try fill(start + blockBytes)
-            var next: InFlight?
-            if carry.count > start {
-                // The stretch ends after its last line break (or at the end of the input)...
-                var end: Int? = carry.count
-                if !exhausted { end = carry[start...].lastIndex(of: lf).map { $0 + 1 } }
-                if let end {
-                    // ...and is cut in two after a line break near its middle.
-                    var pieces = [start..<end]
-                    let half = start + (end - start) / 2
-                    if let middle = carry[half..<end].firstIndex(of: lf), middle + 1 < end {
-                        pieces = [start..<(middle + 1), (middle + 1)..<end]
-                    }
-                    let bytes = pieces.map { Array(carry[$0]) }
-                    let workers = pairs[stretchNumber % 2]
-                    stretchNumber += 1
-                    next = InFlight(
-                        pieces: pieces, end: end, last: exhausted && end == carry.count,
-                        work: BackgroundWork(bytes.count) { i in workers[i].read(bytes[i], layout) })
-                }
+            guard carry.count > start else { return nil }
+            // The stretch ends after its last line break (or at the end of the input)...
+            var end: Int? = carry.count
+            if !exhausted { end = carry[start...].lastIndex(of: lf).map { $0 + 1 } }
+            guard let end else { return nil }
+            // ...and is cut in two after a line break near its middle.
+            var pieces = [start..<end]
+            let half = start + (end - start) / 2
+            if let middle = carry[half..<end].firstIndex(of: lf), middle + 1 < end {
+                pieces = [start..<(middle + 1), (middle + 1)..<end]
             }
-            if let current = inFlight {
-                for (i, result) in current.work.wait().enumerated() {
-                    if result.endedInsideQuotes, !(current.last && i == current.pieces.count - 1) {
-                        // The cut after this piece fell inside a quoted field.
-                        _ = next?.work.wait()
-                        return try serially(from: current.pieces[i].lowerBound)
-                    }
-                    replay(result, firstLine: line, &summary, sink)
-                    line += result.lines
+            let bytes = pieces.map { Array(carry[$0]) }
+            let workers = pairs[stretchNumber % ahead]
+            stretchNumber += 1
+            return InFlight(
+                pieces: pieces, end: end, last: exhausted && end == carry.count,
+                work: BackgroundWork(bytes.count) { i in workers[i].read(bytes[i], layout) })
+        }
+
+        while true {
+            while queue.count < ahead, let next = try launch() { queue.append(next) }
+            // Nothing in flight: the input is done, or a whole stretch has no line break. Row by row from here.
+            guard !queue.isEmpty else { return carry.isEmpty ? () : try serially(from: 0) }
+            let current = queue.removeFirst()
+            for (i, result) in current.work.wait().enumerated() {
+                if result.endedInsideQuotes, !(current.last && i == current.pieces.count - 1) {
+                    // The cut after this piece fell inside a quoted field.
+                    for other in queue { _ = other.work.wait() }
+                    return try serially(from: current.pieces[i].lowerBound)
                 }
-                if current.last { return }
-                carry.removeSubrange(0..<current.end)
-                if next != nil {
-                    next!.pieces = next!.pieces.map { ($0.lowerBound - current.end)..<($0.upperBound - current.end) }
-                    next!.end -= current.end
-                }
+                replay(result, firstLine: line, &summary, sink)
+                line += result.lines
             }
-            guard let launched = next else {
-                // Nothing launched: the input is done, or a whole stretch has no line break
-                // (one huge record). Row by row from here.
-                return carry.isEmpty ? () : try serially(from: 0)
+            if current.last { return }
+            carry.removeSubrange(0..<current.end)
+            for k in queue.indices {
+                queue[k].pieces = queue[k].pieces.map { ($0.lowerBound - current.end)..<($0.upperBound - current.end) }
+                queue[k].end -= current.end
             }
-            inFlight = launched
         }
     }
 
@@ -225,6 +226,10 @@ extension MeasurementReader {
         var slots = [Int32](repeating: -1, count: d.indicatorIDs.count)
         // And the provenance of each pair of the worker's texts.
         var provenances = ProvenanceCache()
+        if d.seriesRows.count == d.steps.count, takeSeriesRuns(d, shift: shift, &slots, &provenances, &summary) {
+            summary.add(result.summary)
+            return
+        }
         var i = 0
         while i < d.steps.count {
             let step = d.steps[i]
@@ -271,12 +276,75 @@ extension MeasurementReader {
                 break  // taken with its row
             }
         }
-        summary.rows += result.summary.rows
-        summary.blankLines += result.summary.blankLines
-        summary.rowsRead += result.summary.rowsRead
-        summary.rowsRejected += result.summary.rowsRejected
-        summary.values += result.summary.values
-        summary.missingValues += result.summary.missingValues
+        summary.add(result.summary)
+    }
+
+    /// Takes a stretch of nothing but clean series rows run by run (a run is the rows
+    /// of one series one after another), with no duplicate search row by row: the same
+    /// series and account as `replay`'s row by row, at a lookup a run. First it makes sure
+    /// no value can be a duplicate: no year twice in a run, no series in two runs of the
+    /// stretch, no year a series already has a value for, and every value on its row's
+    /// line (else a duplicate's message would need a sighting the series cannot give).
+    /// False, with nothing taken, when the stretch must be replayed row by row.
+    private func takeSeriesRuns(
+        _ d: DeferredSteps, shift: Int, _ slots: inout [Int32], _ provenances: inout ProvenanceCache, _ summary: inout FileSummary
+    ) -> Bool {
+        guard sightings.isEmpty else { return false }
+        // Read through buffers: a slice or element of the step arrays per row costs a retain.
+        return d.seriesRows.withUnsafeBufferPointer { rows in
+            d.seriesValues.withUnsafeBufferPointer { values in
+                func valuesOf(_ row: DeferredSteps.SeriesRow) -> UnsafeBufferPointer<DeferredSteps.SeriesValue> {
+                    UnsafeBufferPointer(rebasing: values[Int(row.values.lowerBound)..<Int(row.values.upperBound)])
+                }
+                var runs: [Range<Int>] = []
+                var seriesInStretch = Set<UInt64>()
+                var years: [Int32] = []
+                var start = 0
+                while start < rows.count {
+                    let first = rows[start]
+                    var end = start + 1
+                    while end < rows.count, rows[end].spelling == first.spelling, rows[end].region == first.region { end += 1 }
+                    years.removeAll(keepingCapacity: true)
+                    for r in start..<end {
+                        for v in valuesOf(rows[r]) {
+                            guard v.line == rows[r].line else { return false }
+                            if !v.value.isMissing { years.append(v.year) }
+                        }
+                    }
+                    if years.count > 1 {
+                        years.sort()
+                        for j in 1..<years.count where years[j] == years[j - 1] { return false }
+                    }
+                    let spelling = Int(first.spelling)
+                    if slots[spelling] < 0 { slots[spelling] = slot(for: d.indicatorIDs[spelling]) }
+                    guard seriesInStretch.insert(UInt64(UInt32(bitPattern: slots[spelling])) << 32 | UInt64(UInt32(bitPattern: first.region))).inserted,
+                        years.isEmpty || !collected.hasValue(d.indicatorIDs[spelling], RegionCode(Int(first.region)), inAnyOf: years)
+                    else { return false }
+                    runs.append(start..<end)
+                    start = end
+                }
+                var observations: [Observation] = []
+                for run in runs {
+                    observations.removeAll(keepingCapacity: true)
+                    var regionName = ""
+                    for r in run {
+                        let row = rows[r]
+                        let provenance = provenance(source: row.source, note: row.note, in: d.texts, cache: &provenances)
+                        // A name counts from a row that gives a value, as row by row.
+                        if regionName.isEmpty, !row.values.isEmpty { regionName = d.texts[Int(row.regionName)] }
+                        for v in valuesOf(row) {
+                            observations.append(Observation(year: Int(v.year), value: v.value, provenance: provenance, line: Int(row.line) + shift))
+                            if v.value.isMissing { summary.missingValues += 1 }
+                        }
+                    }
+                    collected.select(d.indicatorIDs[Int(rows[run.lowerBound].spelling)], RegionCode(Int(rows[run.lowerBound].region)))
+                    collected.append(contentsOf: observations, regionName: regionName)
+                }
+                summary.rowsRead += rows.count
+                summary.values += values.count
+                return true
+            }
+        }
     }
 }
 

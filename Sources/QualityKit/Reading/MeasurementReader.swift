@@ -54,9 +54,9 @@ public final class MeasurementReader {
 
     private var seen = SeenTable()
     /// With `series`: every measurement taken, grouped into series.
-    private var collected = MeasurementSet.Builder()
+    var collected = MeasurementSet.Builder()
     /// With `series`: the first sightings the series cannot tell (see `finishRowInSeries`).
-    private var sightings: [UInt64: Sighting] = [:]
+    private(set) var sightings: [UInt64: Sighting] = [:]
     /// With `series`: the row at hand's values that passed the search so far.
     private var rowSightings: [(key: UInt64, sighting: Sighting)] = []
     private var presence: KeyPresence?
