@@ -107,9 +107,14 @@ import Testing
                 (end: text.index(after: i), width: text[i].unicodeScalars.reduce(0) { $0 + scalarWidth($1) }, isSpace: text[i] == " ")
             }
             #expect(units.map(\.end) == expected.map(\.end) && units.map(\.width) == expected.map(\.width) && units.map(\.isSpace) == expected.map(\.isSpace), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
-            // Nothing is lost or reordered: only spaces at breaks go.
+            // Nothing is lost or reordered: only spaces at breaks go. And no line is wider
+            // than asked, but for a line of one character that is wider on its own.
             for width in [4, 9, 16] {
-                #expect(wrap(text, width: width).joined().filter { $0 != " " } == text.filter { $0 != " " })
+                let lines = wrap(text, width: width)
+                #expect(lines.joined().filter { $0 != " " } == text.filter { $0 != " " })
+                for line in lines where line.count > 1 {
+                    #expect(displayWidth(line) <= width, "\(lines) at \(width)")
+                }
             }
         }
     }

@@ -60,7 +60,11 @@ public func wrap(_ text: String, width: Int) -> [String] {
     var lineWidth = 0
     var lastBreak: Int?
     for (i, unit) in units.enumerated() {
-        if lineWidth + unit.width > width, i > start {
+        // Twice at most: the text carried down from a break may leave no room for this
+        // character either, and then the line breaks again right before it.
+        var broke = false
+        while lineWidth + unit.width > width, i > start {
+            broke = true
             if !unit.isSpace, let cut = lastBreak, cut < i {
                 lines.append(piece(start, cut, trimmed: true))
                 start = cut
@@ -71,11 +75,11 @@ public func wrap(_ text: String, width: Int) -> [String] {
                 lineWidth = 0
             }
             lastBreak = nil
-            // A space at a break is dropped.
-            if unit.isSpace {
-                start = i + 1
-                continue
-            }
+        }
+        // A space at a break is dropped.
+        if broke, unit.isSpace {
+            start = i + 1
+            continue
         }
         lineWidth += unit.width
         // A line may end after a space or a wide character, but not after an opening bracket
