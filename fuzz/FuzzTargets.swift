@@ -1,5 +1,5 @@
 // libFuzzer targets for QualityKit, compiled together with the library sources by
-// scripts/fuzz. FUZZ_TARGET picks one: csv, json, cell, check. Each target also checks
+// scripts/fuzz. FUZZ_TARGET picks one: csv, json, cell, check, parallel. Each target also checks
 // invariants, so a wrong answer is a crash too, not only a crash.
 import Foundation
 
@@ -104,18 +104,27 @@ func fuzzCheck(_ bytes: [UInt8]) {
 }
 
 /// `check` on both cores, in stretches small enough to cut inputs everywhere,
-/// finds exactly what reading row by row finds.
+/// finds exactly what reading row by row finds; and so does reading on both cores
+/// into series (report, diff), which keeps just the measurements handed out row by row.
 func fuzzParallel(_ bytes: [UInt8]) {
     var serialOptions = MeasurementReader.Options()
     serialOptions.parallel = false
     var parallelOptions = MeasurementReader.Options()
     parallelOptions.parallelBlockBytes = 64
+    var seriesOptions = parallelOptions
+    seriesOptions.duplicateSearch = .series
     let serial = MeasurementReader(catalog: fuzzCatalog, options: serialOptions)
     let parallel = MeasurementReader(catalog: fuzzCatalog, options: parallelOptions)
-    serial.read(path: "fuzz.csv", from: MemoryChunkReader(bytes, chunkSize: 13))
+    let inSeries = MeasurementReader(catalog: fuzzCatalog, options: seriesOptions)
+    var kept: [Measurement] = []
+    serial.read(path: "fuzz.csv", from: MemoryChunkReader(bytes, chunkSize: 13)) { kept.append($0) }
     parallel.read(path: "fuzz.csv", from: MemoryChunkReader(bytes, chunkSize: 7))
+    inSeries.read(path: "fuzz.csv", from: MemoryChunkReader(bytes, chunkSize: 5))
     require(serial.diagnostics == parallel.diagnostics, "the same problems on two cores as row by row")
     require(serial.files == parallel.files, "the same counts on two cores as row by row")
+    require(serial.diagnostics == inSeries.diagnostics, "the same problems read into series on two cores as row by row")
+    require(serial.files == inSeries.files, "the same counts read into series on two cores as row by row")
+    require(inSeries.takeSeries() == MeasurementSet(kept), "the same series on two cores as the measurements row by row")
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
