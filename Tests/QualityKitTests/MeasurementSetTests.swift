@@ -32,6 +32,36 @@ import Testing
         #expect(MeasurementSet([m("forest_coverage", 360102, 2020, .missing, line: 2)]).latestYear == nil)
     }
 
+    /// An observation keeps its year, line and value in 24 bytes and gives each back as
+    /// it was given: every kind of value, every scale a reader gives, the ends of the
+    /// years and lines it holds; a line past the last it holds is kept as that line.
+    @Test func anObservationGivesBackWhatItWasGiven() {
+        #expect(MemoryLayout<Observation>.stride == 24)
+        let provenance = Provenance(source: "统计年鉴", note: "", file: "a.csv", ordinal: 0)
+        var values: [MeasuredValue] = [.missing, .category(true), .category(false)]
+        for scale in 0...Figure.maxScale {
+            for mantissa: Int64 in [0, 1, -1, 8130, Int64.max, Int64.min] { values.append(.number(Figure(mantissa: mantissa, scale: scale))) }
+        }
+        for value in values {
+            for year in [Observation.years.lowerBound, -1, 0, 1949, 2100, Observation.years.upperBound] {
+                for line in [0, 1, 2, 1_000_000_007, Observation.lastLine] {
+                    let o = Observation(year: year, value: value, provenance: provenance, line: line)
+                    #expect(o.year == year && o.line == line && o.provenance === provenance)
+                    // The figure as written: 88.0 stays 88.0, not 88 (== on figures is numeric).
+                    #expect(o.value == value && o.value.figure?.scale == value.figure?.scale && o.value.figure?.mantissa == value.figure?.mantissa)
+                }
+            }
+        }
+        #expect(Observation(year: 2015, value: .missing, provenance: provenance, line: Observation.lastLine + 5).line == Observation.lastLine)
+        // Equal as their parts are: 88.0 and 88 are the same number.
+        let a = Observation(year: 2015, value: .number(Figure(mantissa: 880, scale: 1)), provenance: provenance, line: 3)
+        let b = Observation(year: 2015, value: .number(Figure(88)), provenance: provenance, line: 3)
+        #expect(a == b && a.hashValue == b.hashValue)
+        #expect(a != Observation(year: 2015, value: .number(Figure(88)), provenance: provenance, line: 4))
+        #expect(a != Observation(year: 2016, value: .number(Figure(88)), provenance: provenance, line: 3))
+        #expect(Observation(year: 2015, value: .missing, provenance: provenance, line: 3) != Observation(year: 2015, value: .category(false), provenance: provenance, line: 3))
+    }
+
     /// A county panel keeps millions of observations: those with the same source, note and
     /// file point to one provenance, on the row-by-row path and on both cores alike.
     @Test(arguments: [false, true])

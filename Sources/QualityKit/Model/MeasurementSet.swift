@@ -1,23 +1,68 @@
 /// One year's value in a series, with its provenance.
 ///
-/// Millions of these are kept for a county panel, so the texts every row of a
-/// source shares (source, note, file) sit in one `Provenance` the rows point
-/// to: a copy retains one reference, not three strings.
+/// Millions of these are kept for a county panel, so an observation is 24 bytes:
+/// the texts every row of a source shares (source, note, file) sit in one
+/// `Provenance` the rows point to (a copy retains one reference, not three
+/// strings), and the year, the line and the kind of value share one word.
 public struct Observation: Sendable, Hashable {
-    public let year: Int
-    public let value: MeasuredValue
-    public let line: Int
     let provenance: Provenance
+    /// A number's digits; 0 for other values.
+    private let mantissa: Int64
+    /// The line (low 40 bits), the year (16 bits) and the kind (top 8 bits: a
+    /// number's scale, or one of the kinds below).
+    private let packed: UInt64
+
+    /// Lines up to 2⁴⁰ − 1 (a file of over a trillion lines); a line beyond it is kept as that.
+    static let lastLine = 1 << 40 - 1
+    /// The years an observation holds; the readers take only 1949–2100.
+    public static let years = Int(Int16.min)...Int(Int16.max)
+    private static let missingKind: UInt64 = 0xF0, notMetKind: UInt64 = 0xF1, metKind: UInt64 = 0xF2
+
+    public var year: Int { Int(Int16(truncatingIfNeeded: packed >> 40)) }
+    public var line: Int { Int(packed & UInt64(Self.lastLine)) }
+    public var value: MeasuredValue {
+        switch packed >> 56 {
+        case Self.missingKind: .missing
+        case Self.notMetKind: .category(false)
+        case Self.metKind: .category(true)
+        case let scale: .number(Figure(mantissa: mantissa, scale: Int(scale)))
+        }
+    }
 
     public var source: String { provenance.source }
     public var note: String { provenance.note }
     public var file: String { provenance.file }
 
+    /// `year` must lie in `years`, a number's scale below 0xF0 (the readers
+    /// give 0 to `Figure.maxScale`).
     init(year: Int, value: MeasuredValue, provenance: Provenance, line: Int) {
-        self.year = year
-        self.value = value
+        precondition(Self.years.contains(year), "an observation's year is from \(Self.years.lowerBound) to \(Self.years.upperBound)")
+        let kind: UInt64
+        switch value {
+        case .number(let f):
+            precondition((0..<Self.missingKind).contains(UInt64(truncatingIfNeeded: f.scale)), "a figure's scale is from 0 to 239")
+            mantissa = f.mantissa
+            kind = UInt64(f.scale)
+        case .category(let met):
+            mantissa = 0
+            kind = met ? Self.metKind : Self.notMetKind
+        case .missing:
+            mantissa = 0
+            kind = Self.missingKind
+        }
         self.provenance = provenance
-        self.line = line
+        packed = kind << 56 | UInt64(UInt16(truncatingIfNeeded: year)) << 40 | UInt64(min(max(line, 0), Self.lastLine))
+    }
+
+    public static func == (a: Observation, b: Observation) -> Bool {
+        a.year == b.year && a.value == b.value && a.line == b.line && a.provenance == b.provenance
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(year)
+        hasher.combine(value)
+        hasher.combine(line)
+        hasher.combine(provenance)
     }
 }
 
@@ -82,6 +127,7 @@ public struct MeasurementSet: Sendable, Equatable {
     /// The latest year that has any value: the default as-of year.
     public let latestYear: Int?
 
+    /// Each measurement's year must lie in `Observation.years` (the readers take 1949–2100).
     public init(_ measurements: [Measurement]) {
         var builder = Builder()
         for m in measurements { builder.add(m) }
@@ -119,6 +165,7 @@ public struct MeasurementSet: Sendable, Equatable {
 
         public init() {}
 
+        /// `m.year` must lie in `Observation.years` (the readers take 1949–2100).
         public mutating func add(_ m: Measurement) {
             select(m.indicator, m.region)
             append(Observation(year: m.year, value: m.value, provenance: provenance(source: m.source, note: m.note, file: m.file), line: m.line), regionName: m.regionName)
