@@ -126,6 +126,8 @@ public struct MeasurementSet: Sendable, Equatable {
     public private(set) var regionNames: [RegionCode: String] = [:]
     /// The latest year that has any value: the default as-of year.
     public let latestYear: Int?
+    /// How many observations the series hold, missing values included.
+    public let count: Int
 
     /// Each measurement's year must lie in `Observation.years` (the readers take 1949–2100).
     public init(_ measurements: [Measurement]) {
@@ -134,10 +136,11 @@ public struct MeasurementSet: Sendable, Equatable {
         self = builder.build()
     }
 
-    private init(series: [SeriesKey: [Observation]], regionNames: [RegionCode: String], latestYear: Int?) {
+    private init(series: [SeriesKey: [Observation]], regionNames: [RegionCode: String], latestYear: Int?, count: Int) {
         self.series = series
         self.regionNames = regionNames
         self.latestYear = latestYear
+        self.count = count
     }
 
     /// Groups measurements into series as they are read, without keeping them
@@ -159,6 +162,8 @@ public struct MeasurementSet: Sendable, Equatable {
         private var outOfOrder: Set<SeriesKey> = []
         /// The latest year given a value so far.
         private var latestYear: Int?
+        /// The observations added so far.
+        private var count = 0
         /// Every provenance handed out, each once.
         private var provenances: Set<Provenance> = []
         private var lastProvenance: Provenance?
@@ -199,6 +204,7 @@ public struct MeasurementSet: Sendable, Equatable {
             name(regionName)
             note(observation, after: run.last?.year)
             run.append(observation)
+            count += 1
         }
 
         /// Adds a run of observations to the series last selected, `regionName` the first
@@ -211,6 +217,7 @@ public struct MeasurementSet: Sendable, Equatable {
                 last = observation.year
             }
             run.append(contentsOf: observations)
+            count += observations.count
         }
 
         /// Gives the run's region this name, unless it has one (the first one given wins).
@@ -258,7 +265,7 @@ public struct MeasurementSet: Sendable, Equatable {
             flush()
             // Stable: the years given twice (a missing value and a value) keep their order.
             for key in outOfOrder { grouped[key]!.sort { $0.year < $1.year } }
-            return MeasurementSet(series: grouped, regionNames: regionNames, latestYear: latestYear)
+            return MeasurementSet(series: grouped, regionNames: regionNames, latestYear: latestYear, count: count)
         }
     }
 
@@ -277,8 +284,6 @@ public struct MeasurementSet: Sendable, Equatable {
     public var regions: [RegionCode] {
         Array(Set(series.keys.map(\.region))).sorted()
     }
-
-    public var count: Int { series.values.reduce(0) { $0 + $1.count } }
 
     public var isEmpty: Bool { series.isEmpty }
 }
