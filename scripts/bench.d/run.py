@@ -65,7 +65,9 @@ def main():
     for job in plan["jobs"]:
         s = state[job["name"]]
         r = {"error": s["error"]} if s["error"] else {
-            "median": statistics.median(s["samples"]), "min": min(s["samples"]), "max": max(s["samples"]), "rss_mb": max(s["rss"]) / 1024}
+            "median": statistics.median(s["samples"]), "min": min(s["samples"]), "max": max(s["samples"])}
+        if job.get("wrap", True) and not s["error"]:  # unwrapped jobs have no memory measured
+            r["rss_mb"] = max(s["rss"]) / 1024
         r.update(name=job["name"], cmd=" ".join(job["cmd"]), group=job["group"], who=job["who"])
         results.append(r)
     json.dump(results, open(plan["out"], "w"), indent=1)

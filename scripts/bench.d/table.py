@@ -82,7 +82,7 @@ md = ["# Benchmarks", "",
 md += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
 md += ["", "## Every timing", "", "| job | median wall time | peak RSS | command |", "|---|---|---:|---|"]
 for name, r in results.items():
-    rss = f"{r['rss_mb']:.0f} MB" if "rss_mb" in r else ""
+    rss = f"{r['rss_mb']:.0f} MB" if "rss_mb" in r else "—"
     md.append(f"| {name} | {fmt_time(t(name)) if 'error' not in r else 'failed: ' + r['error']} | {rss} | `{r['cmd']}` |")
 notes = sys.argv[4] if len(sys.argv) > 4 else None
 if notes and os.path.exists(notes):
