@@ -201,29 +201,24 @@ public struct MeasurementSet: Sendable, Equatable {
 
         /// Adds to the series last selected; the first region name given wins.
         mutating func append(_ observation: Observation, regionName: String) {
-            name(regionName)
+            name { regionName }
+            append(observation)
+        }
+
+        /// Adds to the series last selected, naming nothing.
+        mutating func append(_ observation: Observation) {
             note(observation, after: run.last?.year)
             run.append(observation)
             count += 1
         }
 
-        /// Adds a run of observations to the series last selected, `regionName` the first
-        /// name its rows give (if any).
-        mutating func append(contentsOf observations: [Observation], regionName: String) {
-            name(regionName)
-            var last = run.last?.year
-            for observation in observations {
-                note(observation, after: last)
-                last = observation.year
-            }
-            run.append(contentsOf: observations)
-            count += observations.count
-        }
-
-        /// Gives the run's region this name, unless it has one (the first one given wins).
-        private mutating func name(_ regionName: String) {
-            guard !runNamed, !regionName.isEmpty else { return }
-            regionNames[runKey!.region] = regionName
+        /// Gives the selected series' region this name, unless it has one (the first one
+        /// given wins). The name is asked for only then: most rows repeat a name already kept.
+        mutating func name(_ regionName: () -> String) {
+            guard !runNamed else { return }
+            let name = regionName()
+            guard !name.isEmpty else { return }
+            regionNames[runKey!.region] = name
             runNamed = true
         }
 
@@ -243,8 +238,10 @@ public struct MeasurementSet: Sendable, Equatable {
         }
 
         /// Whether (indicator, region) already has a value (not missing) for one of `years`;
-        /// looks without making it the series being filled.
-        func hasValue(_ indicator: String, _ region: RegionCode, inAnyOf years: [Int32]) -> Bool {
+        /// looks without making it the series being filled. Mutating only so that a builder
+        /// kept in a class's property is asked in place: a plain method was asked of a copy
+        /// of the whole builder, a dozen retains a series.
+        mutating func hasValue(_ indicator: String, _ region: RegionCode, inAnyOf years: [Int32]) -> Bool {
             let key = SeriesKey(indicator: indicator, region: region)
             guard let given = runKey == key ? run : grouped[key] else { return false }
             for i in given.indices where !given[i].value.isMissing && years.contains(Int32(given[i].year)) { return true }

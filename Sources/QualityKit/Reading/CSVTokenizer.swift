@@ -54,6 +54,8 @@ public struct CSVRecord: Sendable {
     private var fieldTo = 0
     /// The open field's start in `owned`, while copying.
     private var ownedFieldStart = 0
+    /// `storage` is `owned`, not a chunk.
+    private var storageIsOwned = false
 
     public init() {}
 
@@ -87,7 +89,12 @@ public struct CSVRecord: Sendable {
     public var fields: [String] { (0..<count).map(string) }
 
     mutating func reset(line: Int) {
-        storage = []
+        // A chunk is kept for the next row, which is most likely read from it too;
+        // `owned` is let go, so that it is emptied in place.
+        if storageIsOwned {
+            storage = []
+            storageIsOwned = false
+        }
         if !owned.isEmpty { owned.removeAll(keepingCapacity: true) }
         count = 0
         if !issues.isEmpty { issues.removeAll() }
@@ -190,9 +197,18 @@ public struct CSVRecord: Sendable {
         count = fields.count
     }
 
-    /// Ends the record; `chunk` is what the fields are ranges of unless they were copied.
-    mutating func finish(chunk: [UInt8]) {
-        storage = copying ? owned : chunk
+    /// Ends the record. Its fields are ranges of the chunk `buf` shows unless they were
+    /// copied; `chunk` gives that chunk's array, asked for only when the record does not
+    /// hold it already (taking it again for every row cost a retain and a release).
+    @inline(__always)
+    mutating func finish(_ buf: UnsafeBufferPointer<UInt8>, chunk: () -> [UInt8]) {
+        if copying {
+            storage = owned
+            storageIsOwned = true
+        } else if !storage.withUnsafeBufferPointer({ $0.baseAddress == buf.baseAddress && $0.count == buf.count }) {
+            // The record holds its storage, so a buffer it holds is never another's address.
+            storage = chunk()
+        }
         isBlank = !anyQuoted && issues.isEmpty && spans[..<count].allSatisfy { $0.start == $0.end }
     }
 }
@@ -300,8 +316,8 @@ public final class CSVTokenizer {
             fieldHasNUL = false
         }
 
-        func finishRecord(_ record: inout CSVRecord) {
-            record.finish(chunk: chunk)
+        func finishRecord(_ record: inout CSVRecord, _ buf: UnsafeBufferPointer<UInt8>) {
+            record.finish(buf) { chunk }
         }
 
         while true {
@@ -380,7 +396,7 @@ public final class CSVTokenizer {
                             finishField(&record, buf)
                             i += 1
                             endLine(byte)
-                            finishRecord(&record)
+                            finishRecord(&record, buf)
                             done = true
                             return
                         } else {
@@ -422,7 +438,7 @@ public final class CSVTokenizer {
                                 state = .fieldStart
                             } else {
                                 endLine(b)
-                                finishRecord(&record)
+                                finishRecord(&record, buf)
                                 done = true
                                 return
                             }
@@ -484,7 +500,7 @@ public final class CSVTokenizer {
                             finishField(&record, buf)
                             i += 1
                             endLine(byte)
-                            finishRecord(&record)
+                            finishRecord(&record, buf)
                             done = true
                             return
                         } else {
@@ -500,7 +516,7 @@ public final class CSVTokenizer {
                             finishField(&record, buf)
                             i += 1
                             endLine(byte)
-                            finishRecord(&record)
+                            finishRecord(&record, buf)
                             done = true
                             return
                         } else if byte & 0xC0 != 0x80 {
@@ -524,7 +540,7 @@ public final class CSVTokenizer {
             if state == .fieldStart { fieldPosition = TextPosition(line: line, column: column) }
             chunk.withUnsafeBufferPointer { finishField(&record, $0) }
         }
-        finishRecord(&record)
+        chunk.withUnsafeBufferPointer { finishRecord(&record, $0) }
         return true
     }
 
@@ -617,7 +633,7 @@ public final class CSVTokenizer {
         guard lineEnd > start, lineEnd - start <= limits.maxRecordBytes else { return nil }
         record.line = line
         record.setFields(UnsafeBufferPointer(rebasing: lineFields[..<fields]), line: line)
-        record.finish(chunk: chunk)
+        record.finish(buf) { chunk }
         simpleLinesRead += 1
         return after
     }

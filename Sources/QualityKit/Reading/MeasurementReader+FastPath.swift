@@ -86,25 +86,33 @@ extension MeasurementReader {
                 rowValues.append((year, v, record.position(c.value)))
             }
 
-            // On a worker for `report` or `diff`, the row goes to the owner as numbers, its
-            // texts by index: the owner puts it in its series, with no row object in between.
-            if deferred != nil, let texts = stretchTexts {
-                let source = texts.index(of: field(c.source))
-                guard !texts.texts[Int(source)].isEmpty else { return false }
-                let note = c.note >= 0 ? texts.index(of: field(c.note)) : texts.empty
-                let regionName = c.regionName >= 0 ? texts.index(of: field(c.regionName)) : texts.empty
-                if deferred!.addSeriesRow(
-                    rowValues, name: info.spellingIndex, region: region.code, source: source, note: note, regionName: regionName, line: record.line)
-                {
-                    return true
+            /// On a worker, hands the row to the owner: true when it is taken, false when it is
+            /// not (it goes on below), nil when the row is not for this path at all.
+            func handOver(_ values: some Collection<RowValue>) -> Bool? {
+                // For `report` or `diff`, as numbers, its texts by index: the owner puts
+                // it in its series, with no row object in between.
+                if let texts = stretchTexts {
+                    let source = texts.index(of: field(c.source))
+                    guard !texts.texts[Int(source)].isEmpty else { return nil }
+                    let note = c.note >= 0 ? texts.index(of: field(c.note)) : texts.empty
+                    let regionName = c.regionName >= 0 ? texts.index(of: field(c.regionName)) : texts.empty
+                    if deferred!.addSeriesRow(values, name: info.spellingIndex, region: region.code, source: source, note: note, regionName: regionName, line: record.line) {
+                        return true
+                    }
                 }
+                // For `check`, as plain words: the source need only be there, and the note
+                // and name are not kept.
+                return packsRows && MeasurementReader.hasVisibleCharacter(field(c.source))
+                    && deferred!.addPacked(values, slot: info.slot, region: region.code, name: info.spellingIndex)
             }
-            // On a worker for `check`, the row goes to the owner as plain words: the
-            // source need only be there, and the note and name are not kept.
-            if deferred != nil, packsRows, MeasurementReader.hasVisibleCharacter(field(c.source)),
-                deferred!.addPacked(rowValues, slot: info.slot, region: region.code, name: info.spellingIndex)
-            {
-                return true
+            if deferred != nil {
+                // A long row's one value goes on by itself: handing on the array, a property,
+                // cost a retain and a release a row.
+                switch wide ? handOver(rowValues) : handOver(CollectionOfOne(rowValues[0])) {
+                case true?: return true
+                case nil: return false
+                case false?: break
+                }
             }
             let source = rowTexts.index(of: field(c.source))
             guard !rowTexts.texts[Int(source)].isEmpty else { return false }

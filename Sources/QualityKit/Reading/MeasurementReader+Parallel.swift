@@ -79,7 +79,7 @@ extension MeasurementReader {
         }
 
         /// A byte-level row as packed steps; false (nothing added) when a value does not pack.
-        mutating func addPacked(_ values: [(year: Int, value: MeasuredValue, position: TextPosition)], slot: Int32, region: Int, name: Int32) -> Bool {
+        mutating func addPacked(_ values: some Collection<RowValue>, slot: Int32, region: Int, name: Int32) -> Bool {
             for v in values {
                 guard SeenTable.pack(v.value) != nil, v.position.line <= Int(Int32.max), v.position.column <= Int(Int32.max) else { return false }
             }
@@ -95,7 +95,7 @@ extension MeasurementReader {
 
         /// A byte-level row for a reader that keeps series; false (nothing added) when a line or column does not fit.
         mutating func addSeriesRow(
-            _ values: [(year: Int, value: MeasuredValue, position: TextPosition)], name: Int32, region: Int, source: Int32, note: Int32, regionName: Int32,
+            _ values: some Collection<RowValue>, name: Int32, region: Int, source: Int32, note: Int32, regionName: Int32,
             line: Int
         ) -> Bool {
             let limit = Int(Int32.max)
@@ -230,6 +230,7 @@ extension MeasurementReader {
             summary.add(result.summary)
             return
         }
+        let names = d.names
         var i = 0
         while i < d.steps.count {
             let step = d.steps[i]
@@ -245,16 +246,18 @@ extension MeasurementReader {
                 for c in row.candidates.indices { row.candidates[c].position.line += shift }
                 finishRow(row, &summary, sink)
             case .packedRow:
-                let values = d.steps[i..<(i + Int(step.index))]
-                i += values.count
+                // Its values are the steps after it, read in place (a slice of them cost a retain a row).
+                let end = i + Int(step.index)
                 let start = rowStart
                 var taken = 0
                 var missing = 0
-                for v in values {
+                while i < end {
+                    let v = d.steps[i]
+                    i += 1
                     let value = SeenTable.unpack(v.value)
                     if !value.isMissing {
                         let position = TextPosition(line: Int(v.line) + shift, column: Int(v.column))
-                        if !checkDuplicate(key: v.key, value, position, name: d.names[Int(v.index)]) { continue }
+                        if !checkDuplicate(key: v.key, value, position, name: { names[Int(v.index)] }) { continue }
                     }
                     taken += 1
                     if value.isMissing { missing += 1 }
@@ -323,22 +326,21 @@ extension MeasurementReader {
                     runs.append(start..<end)
                     start = end
                 }
-                var observations: [Observation] = []
+                // Straight into the series: gathering a run's observations first cost a retain
+                // and a release of each one's provenance twice over.
+                let texts = d.texts
                 for run in runs {
-                    observations.removeAll(keepingCapacity: true)
-                    var regionName = ""
+                    collected.select(d.indicatorIDs[Int(rows[run.lowerBound].spelling)], RegionCode(Int(rows[run.lowerBound].region)))
                     for r in run {
                         let row = rows[r]
-                        let provenance = provenance(source: row.source, note: row.note, in: d.texts, cache: &provenances)
+                        let provenance = provenance(source: row.source, note: row.note, in: texts, cache: &provenances)
                         // A name counts from a row that gives a value, as row by row.
-                        if regionName.isEmpty, !row.values.isEmpty { regionName = d.texts[Int(row.regionName)] }
+                        if !row.values.isEmpty { collected.name { texts[Int(row.regionName)] } }
                         for v in valuesOf(row) {
-                            observations.append(Observation(year: Int(v.year), value: v.value, provenance: provenance, line: Int(row.line) + shift))
+                            collected.append(Observation(year: Int(v.year), value: v.value, provenance: provenance, line: Int(row.line) + shift))
                             if v.value.isMissing { summary.missingValues += 1 }
                         }
                     }
-                    collected.select(d.indicatorIDs[Int(rows[run.lowerBound].spelling)], RegionCode(Int(rows[run.lowerBound].region)))
-                    collected.append(contentsOf: observations, regionName: regionName)
                 }
                 summary.rowsRead += rows.count
                 summary.values += values.count

@@ -79,7 +79,9 @@ public final class MeasurementReader {
     /// With `series`: the provenance of each (source, note) pair of `rowTexts` in the file at hand.
     var provenanceOfTexts = ProvenanceCache()
     /// The byte-level path's values of the row at hand (kept to spare an allocation per row).
-    var rowValues: [(year: Int, value: MeasuredValue, position: TextPosition)] = []
+    /// A value of a row: its year, the value, and where it is in the file.
+    typealias RowValue = (year: Int, value: MeasuredValue, position: TextPosition)
+    var rowValues: [RowValue] = []
     /// A row's measurements, held until the row is known to be taken (kept to spare an allocation per row).
     private var pending: [Measurement] = []
     /// With `series`: the row at hand's candidates that are taken, by index.
@@ -763,8 +765,10 @@ public final class MeasurementReader {
         private var bySource: [[(note: Int32, provenance: Provenance)]] = []
 
         func find(source: Int32, note: Int32) -> Provenance? {
-            guard Int(source) < bySource.count else { return nil }
-            for entry in bySource[Int(source)] where entry.note == note { return entry.provenance }
+            let s = Int(source)
+            guard s < bySource.count else { return nil }
+            // By index: iterating the entries took a reference to their array, a retain a row.
+            for k in bySource[s].indices where bySource[s][k].note == note { return bySource[s][k].provenance }
             return nil
         }
 
@@ -825,10 +829,12 @@ public final class MeasurementReader {
 
     /// Records the value under its key; false when it repeats one already given.
     func checkDuplicate(_ indicator: String, _ region: RegionCode, _ year: Int, _ value: MeasuredValue, _ position: TextPosition, name: String, slot: Int32? = nil) -> Bool {
-        checkDuplicate(key: SeenTable.key(slot: slot ?? self.slot(for: indicator), region: region.code, year: year), value, position, name: name)
+        checkDuplicate(key: SeenTable.key(slot: slot ?? self.slot(for: indicator), region: region.code, year: year), value, position, name: { name })
     }
 
-    func checkDuplicate(key: UInt64, _ value: MeasuredValue, _ position: TextPosition, name: String) -> Bool {
+    /// `name` (the indicator as the file spells it) is asked for only for a message: taking
+    /// the string for every value cost a retain and a release.
+    func checkDuplicate(key: UInt64, _ value: MeasuredValue, _ position: TextPosition, name: () -> String) -> Bool {
         if let wanted {
             if wanted.contains(key), firstSightings[key] == nil {
                 firstSightings[key] = Sighting(file: Int(currentFileIndex), line: position.line, value: value)
@@ -837,11 +843,11 @@ public final class MeasurementReader {
         }
         if presence != nil {
             if presence!.insert(key) { return true }
-            repeats.append(Repeat(key: key, value: value, file: Int(currentFileIndex), position: position, name: name, diagnosticIndex: diagnostics.count))
+            repeats.append(Repeat(key: key, value: value, file: Int(currentFileIndex), position: position, name: name(), diagnosticIndex: diagnostics.count))
             return false
         }
         guard let previous = seen.insertOrFind(key, value: value, file: Int(currentFileIndex), line: position.line) else { return true }
-        let d = duplicateDiagnostic(key: key, value, at(position), name: name, file: Int(currentFileIndex), first: Sighting(file: previous.file, line: previous.line, value: previous.value))
+        let d = duplicateDiagnostic(key: key, value, at(position), name: name(), file: Int(currentFileIndex), first: Sighting(file: previous.file, line: previous.line, value: previous.value))
         report(d.severity, d.code, d.location, d.message)
         return false
     }
