@@ -28,32 +28,20 @@ extension MeasurementReader {
         }
     }
 
-    /// What an indicator spelling resolves to, cached per distinct bytes (a
-    /// class: a lookup per row hands out one reference, not three strings).
-    final class IndicatorInfo {
-        let id: String
+    /// What an indicator spelling resolves to, cached per distinct bytes: numbers only,
+    /// its texts by index, so that a lookup per row copies no reference (each one an atomic
+    /// retain and release).
+    struct IndicatorInfo {
         let slot: Int32
-        let spelling: String
-        /// The spelling's place in `spellings`.
+        /// The spelling's place in `spellings`, and its indicator's in `spellingIDs`.
         let spellingIndex: Int32
-        let unit: String
+        /// The indicator's unit's place in `unitNames`.
+        let unit: Int32
         let categorical: Bool
         let range: ClosedRange<Double>?
         /// The unit is `%` / `count`: asked of every value, answered once here.
         let inPercent: Bool
         let isCount: Bool
-
-        init(id: String, slot: Int32, spelling: String, spellingIndex: Int32, unit: String, categorical: Bool, range: ClosedRange<Double>?) {
-            self.id = id
-            self.slot = slot
-            self.spelling = spelling
-            self.spellingIndex = spellingIndex
-            self.unit = unit
-            self.categorical = categorical
-            self.range = range
-            inPercent = unit == "%"
-            isCount = unit == "count"
-        }
     }
 
     func fastAccept(_ record: CSVRecord, _ c: Columns, wide: Bool, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) -> Bool {
@@ -69,7 +57,7 @@ extension MeasurementReader {
             if c.unit >= 0 {
                 let u = field(c.unit)
                 if !u.isEmpty {
-                    guard let unit = unitSpelling(u), unit == info.unit else { return false }
+                    guard unitNumber(spelledAs: u) == info.unit else { return false }
                 }
             }
             guard c.source >= 0 else { return false }
@@ -121,13 +109,16 @@ extension MeasurementReader {
             let regionName = rowTexts.texts[Int(regionNameIndex)]
             if deferred == nil, options.duplicateSearch == .series {
                 finishRowInSeries(
-                    indicator: info.id, slot: info.slot, region: region, name: info.spelling, values: rowValues, regionName: regionName,
+                    indicator: spellingIDs[Int(info.spellingIndex)], slot: info.slot, region: region, name: spellings[Int(info.spellingIndex)], values: rowValues, regionName: regionName,
                     provenance: provenance(source: source, note: note, in: rowTexts.texts, cache: &provenanceOfTexts), line: record.line, &summary)
                 return true
             }
-            var row = RowValues(regionName: regionName, unit: info.unit, source: rowTexts.texts[Int(source)], note: rowTexts.texts[Int(note)], line: record.line)
+            var row = RowValues(regionName: regionName, unit: unitNames[Int(info.unit)], source: rowTexts.texts[Int(source)], note: rowTexts.texts[Int(note)], line: record.line)
             for (year, value, position) in rowValues {
-                row.candidates.append(Candidate(indicator: info.id, slot: info.slot, region: region, year: year, value: value, position: position, name: info.spelling))
+                row.candidates.append(
+                    Candidate(
+                        indicator: spellingIDs[Int(info.spellingIndex)], slot: info.slot, region: region, year: year, value: value, position: position,
+                        name: spellings[Int(info.spellingIndex)]))
             }
             finishRow(row, &summary, sink)
             return true
@@ -142,8 +133,10 @@ extension MeasurementReader {
             let indicator = catalog.indicator(id)
             spellings.append(spelling)
             spellingIDs.append(id)
+            let unit = indicator?.unit ?? ""
             info = IndicatorInfo(
-                id: id, slot: slot(for: id), spelling: spelling, spellingIndex: Int32(spellings.count - 1), unit: indicator?.unit ?? "", categorical: indicator?.isCategorical ?? true, range: indicator?.validRange)
+                slot: slot(for: id), spellingIndex: Int32(spellings.count - 1), unit: unitNumber(unit), categorical: indicator?.isCategorical ?? true,
+                range: indicator?.validRange, inPercent: unit == "%", isCount: unit == "count")
         }
         indicatorInfos.insert(bytes, info)
         return info
@@ -158,11 +151,19 @@ extension MeasurementReader {
         return code
     }
 
-    private func unitSpelling(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    /// The number of the unit a unit cell spells (-1: not a unit).
+    private func unitNumber(spelledAs bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         if let cached = unitSpellings.find(bytes) { return cached }
-        let unit = CellParsing.unit(String(decoding: bytes, as: UTF8.self))
-        unitSpellings.insert(bytes, unit)
-        return unit
+        let number = CellParsing.unit(String(decoding: bytes, as: UTF8.self)).map(unitNumber) ?? -1
+        unitSpellings.insert(bytes, number)
+        return number
+    }
+
+    /// A unit's place in `unitNames`, added if new.
+    private func unitNumber(_ unit: String) -> Int32 {
+        if let i = unitNames.firstIndex(of: unit) { return Int32(i) }
+        unitNames.append(unit)
+        return Int32(unitNames.count - 1)
     }
 
     /// True when the text keeps something after trimming: a visible ASCII

@@ -73,14 +73,17 @@ public final class MeasurementReader {
     // Caches for the byte-level path (see MeasurementReader+FastPath.swift).
     let indicatorInfos = ByteInterner<IndicatorInfo?>()
     let regionCodes = ByteInterner<RegionCode?>()
-    let unitSpellings = ByteInterner<String?>()
+    /// A unit cell's spelling → its unit's number in `unitNames` (-1: not a unit).
+    let unitSpellings = ByteInterner<Int32>()
+    /// The units met, each once: a row's unit is checked against its indicator's by number.
+    var unitNames: [String] = []
     /// Source, note and name texts of rows read here, each once.
     let rowTexts = StretchTexts()
     /// With `series`: the provenance of each (source, note) pair of `rowTexts` in the file at hand.
     var provenanceOfTexts = ProvenanceCache()
-    /// The byte-level path's values of the row at hand (kept to spare an allocation per row).
     /// A value of a row: its year, the value, and where it is in the file.
     typealias RowValue = (year: Int, value: MeasuredValue, position: TextPosition)
+    /// The byte-level path's values of the row at hand (kept to spare an allocation per row).
     var rowValues: [RowValue] = []
     /// A row's measurements, held until the row is known to be taken (kept to spare an allocation per row).
     private var pending: [Measurement] = []
