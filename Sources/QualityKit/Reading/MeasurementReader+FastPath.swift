@@ -79,7 +79,8 @@ extension MeasurementReader {
             func handOver(_ values: some Collection<RowValue>) -> Bool? {
                 // For `report` or `diff`, as numbers, its texts by index: the owner puts
                 // it in its series, with no row object in between.
-                if let texts = stretchTexts {
+                if handsTextsOver {
+                    let texts = stretchTexts
                     let source = texts.index(of: field(c.source))
                     guard !texts.texts[Int(source)].isEmpty else { return nil }
                     let note = c.note >= 0 ? texts.index(of: field(c.note)) : texts.empty

@@ -364,11 +364,9 @@ private final class StretchWorker: @unchecked Sendable {
 
     func read(_ bytes: [UInt8], _ layout: MeasurementReader.TableLayout) -> MeasurementReader.StretchResult {
         reader.deferred = MeasurementReader.DeferredSteps()
-        if reader.options.duplicateSearch == .series { reader.stretchTexts = StretchTexts() }
-        defer {
-            reader.deferred = nil
-            reader.stretchTexts = nil
-        }
+        reader.handsTextsOver = reader.options.duplicateSearch == .series
+        reader.stretchTexts.restart()
+        defer { reader.deferred = nil }
         var summary = FileSummary(path: reader.currentFile)
         let tokenizer = CSVTokenizer(
             reader: MemoryChunkReader(bytes, chunkSize: max(1, bytes.count)), delimiter: layout.delimiter, limits: reader.options.limits,
@@ -377,7 +375,7 @@ private final class StretchWorker: @unchecked Sendable {
         try? reader.readRows(tokenizer, layout, &summary, nil)
         reader.deferred?.names = reader.spellings
         reader.deferred?.indicatorIDs = reader.spellingIDs
-        reader.deferred?.texts = reader.stretchTexts?.texts ?? []
+        reader.deferred?.texts = reader.handsTextsOver ? reader.stretchTexts.texts : []
         return MeasurementReader.StretchResult(
             deferred: reader.deferred ?? MeasurementReader.DeferredSteps(), summary: summary, endedInsideQuotes: tokenizer.endedInsideQuotes,
             lines: tokenizer.currentLine - 1)
@@ -385,16 +383,18 @@ private final class StretchWorker: @unchecked Sendable {
 }
 
 /// A stretch's source, note and region-name texts, each kept once and trimmed as
-/// the general path trims them, for rows handed to the owner by index. Made anew
+/// the general path trims them, for rows handed to the owner by index. Restarted
 /// for each stretch, so it holds no more than the stretch's distinct texts.
 final class StretchTexts {
-    private let indices = ByteInterner<Int32>()
-    private(set) var texts: [String] = []
+    private var indices = ByteInterner<Int32>()
+    private(set) var texts: [String] = [""]
     /// The index of the empty text.
     let empty: Int32 = 0
 
-    init() {
-        texts.append("")
+    /// Forgets every text but the empty one, for the next stretch.
+    func restart() {
+        indices = ByteInterner<Int32>()
+        texts = [""]
     }
 
     func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int32 {

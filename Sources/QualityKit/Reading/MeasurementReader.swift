@@ -96,8 +96,11 @@ public final class MeasurementReader {
     var deferred: DeferredSteps?
     /// On a worker whose owner keeps no measurements: clean rows go over as plain words.
     var packsRows = false
-    /// On a worker whose owner keeps series: the stretch's texts, for clean rows handed over by index.
-    var stretchTexts: StretchTexts?
+    /// On a worker whose owner keeps series (`handsTextsOver`): the stretch's texts, for clean
+    /// rows handed over by index, emptied for each stretch. A `let`, so that using it per row
+    /// takes no reference (an optional `var` cost a retain and a release a row).
+    let stretchTexts = StretchTexts()
+    var handsTextsOver = false
     var currentEncoding = TextEncoding.utf8
     private var currentFileIndex: Int32 = 0
 

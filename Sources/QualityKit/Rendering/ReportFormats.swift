@@ -73,8 +73,13 @@ enum ReportFormats {
     /// written for its provenance before (a panel's rows share a handful).
     static func write(_ point: Observation?, _ w: inout JSONWriter, fragments: WrittenOnce? = nil) {
         guard let point else { return w.null() }
-        if let fragments {
-            w.beginObject(fragments.opening(of: point.provenance, depth: w.depth))
+        write(point: point, &w, fragments: fragments)
+    }
+
+    private static func write(point: borrowing Observation, _ w: inout JSONWriter, fragments: WrittenOnce?) {
+        // Not `if let`: binding the instance took a reference to it, a retain a point.
+        if fragments != nil {
+            w.beginObject(fragments!.opening(of: point.provenance, depth: w.depth))
         } else {
             w.beginObject()
             writeProvenance(point.provenance, &w)
@@ -93,7 +98,10 @@ enum ReportFormats {
 
     static func write(_ series: [Observation], _ w: inout JSONWriter, fragments: WrittenOnce? = nil) {
         w.beginArray()
-        for point in series { write(point, &w, fragments: fragments) }
+        // Read in place: a copy of each point took a reference to its provenance.
+        series.withUnsafeBufferPointer { points in
+            for i in points.indices { write(point: points[i], &w, fragments: fragments) }
+        }
         w.endArray()
     }
 
