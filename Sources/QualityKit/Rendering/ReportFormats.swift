@@ -174,7 +174,9 @@ enum ReportFormats {
             var keys: Int { [1, 4, 1, 3][rawValue] }
         }
 
-        private var byTarget: [String: [[UInt8]]] = [:]
+        /// By target object, which outlives the writing: found by its address, not by
+        /// hashing its id (a string) for every result.
+        private var byTarget: [ObjectIdentifier: [[UInt8]]] = [:]
         private var depth = 0
         /// Observations' openings by provenance and depth; the provenances outlive the writing.
         private var openings: [OpeningKey: JSONWriter.ObjectOpening] = [:]
@@ -196,13 +198,14 @@ enum ReportFormats {
         /// The runs' bytes for `r`'s target, for a result object open at `depth`.
         func runs(of r: Attainment, depth: Int) -> [[UInt8]] {
             if depth != self.depth { byTarget = [:]; self.depth = depth }
-            if let runs = byTarget[r.target.id] { return runs }
+            let key = ObjectIdentifier(r.target)
+            if let runs = byTarget[key] { return runs }
             let runs = Run.allCases.map { run in
                 var w = JSONWriter(followingElementsAtDepth: depth)
                 Self.write(run, of: r, &w)
                 return w.take()
             }
-            byTarget[r.target.id] = runs
+            byTarget[key] = runs
             return runs
         }
 
