@@ -205,8 +205,9 @@ public struct MeasurementSet: Sendable, Equatable {
             append(observation)
         }
 
-        /// Adds to the series last selected, naming nothing.
-        mutating func append(_ observation: Observation) {
+        /// Adds to the series last selected, naming nothing. Takes the observation over
+        /// (a copy into the series cost a retain and a release of its provenance).
+        mutating func append(_ observation: consuming Observation) {
             note(observation, after: run.last?.year)
             run.append(observation)
             count += 1

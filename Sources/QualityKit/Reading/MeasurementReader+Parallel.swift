@@ -336,9 +336,15 @@ extension MeasurementReader {
                         let provenance = provenance(source: row.source, note: row.note, in: texts, cache: &provenances)
                         // A name counts from a row that gives a value, as row by row.
                         if !row.values.isEmpty { collected.name { texts[Int(row.regionName)] } }
-                        for v in valuesOf(row) {
-                            collected.append(Observation(year: Int(v.year), value: v.value, provenance: provenance, line: Int(row.line) + shift))
-                            if v.value.isMissing { summary.missingValues += 1 }
+                        let points = valuesOf(row)
+                        for v in points where v.value.isMissing { summary.missingValues += 1 }
+                        if points.count == 1 {
+                            // A long row's one value takes the provenance found for it (a copy cost a retain and a release).
+                            collected.append(Observation(year: Int(points[0].year), value: points[0].value, provenance: consume provenance, line: Int(row.line) + shift))
+                        } else {
+                            for v in points {
+                                collected.append(Observation(year: Int(v.year), value: v.value, provenance: provenance, line: Int(row.line) + shift))
+                            }
                         }
                     }
                 }
