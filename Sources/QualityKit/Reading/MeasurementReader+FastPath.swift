@@ -36,7 +36,7 @@ extension MeasurementReader {
         /// The spelling's place in `spellings`, and its indicator's in `spellingIDs`.
         let spellingIndex: Int32
         /// The indicator's unit's place in `unitNames`.
-        let unit: Int32
+        let unitNumber: Int32
         let categorical: Bool
         let range: ClosedRange<Double>?
         /// The unit is `%` / `count`: asked of every value, answered once here.
@@ -57,7 +57,7 @@ extension MeasurementReader {
             if c.unit >= 0 {
                 let u = field(c.unit)
                 if !u.isEmpty {
-                    guard unitNumber(spelledAs: u) == info.unit else { return false }
+                    guard unitNumber(spelledAs: u) == info.unitNumber else { return false }
                 }
             }
             guard c.source >= 0 else { return false }
@@ -114,7 +114,7 @@ extension MeasurementReader {
                     provenance: provenance(source: source, note: note, in: rowTexts.texts, cache: &provenanceOfTexts), line: record.line, &summary)
                 return true
             }
-            var row = RowValues(regionName: regionName, unit: unitNames[Int(info.unit)], source: rowTexts.texts[Int(source)], note: rowTexts.texts[Int(note)], line: record.line)
+            var row = RowValues(regionName: regionName, unit: unitNames[Int(info.unitNumber)], source: rowTexts.texts[Int(source)], note: rowTexts.texts[Int(note)], line: record.line)
             for (year, value, position) in rowValues {
                 row.candidates.append(
                     Candidate(
@@ -136,7 +136,7 @@ extension MeasurementReader {
             spellingIDs.append(id)
             let unit = indicator?.unit ?? ""
             info = IndicatorInfo(
-                slot: slot(for: id), spellingIndex: Int32(spellings.count - 1), unit: unitNumber(unit), categorical: indicator?.isCategorical ?? true,
+                slot: slot(for: id), spellingIndex: Int32(spellings.count - 1), unitNumber: unitNumber(unit), categorical: indicator?.isCategorical ?? true,
                 range: indicator?.validRange, inPercent: unit == "%", isCount: unit == "count")
         }
         indicatorInfos.insert(bytes, info)
