@@ -259,11 +259,16 @@ public struct MeasurementSet: Sendable, Equatable {
             runKey = nil
         }
 
-        public consuming func build() -> MeasurementSet {
+        /// The set built so far; the builder starts afresh. Mutating, not consuming: a
+        /// consumed builder was still a copy of the one in its owner's property, and
+        /// the last series put in copied the whole dictionary (a retain per series).
+        public mutating func build() -> MeasurementSet {
             flush()
             // Stable: the years given twice (a missing value and a value) keep their order.
             for key in outOfOrder { grouped[key]!.sort { $0.year < $1.year } }
-            return MeasurementSet(series: grouped, regionNames: regionNames, latestYear: latestYear, count: count)
+            let set = MeasurementSet(series: grouped, regionNames: regionNames, latestYear: latestYear, count: count)
+            self = Builder()
+            return set
         }
     }
 
