@@ -19,11 +19,12 @@ import Testing
 
     static func read(
         _ files: [(String, [UInt8])], parallel: Bool, blockBytes: Int = 2 << 20, chunkSize: Int = 1 << 20,
-        duplicateSearch: MeasurementReader.DuplicateSearch = .exact, keep: Bool = false
+        duplicateSearch: MeasurementReader.DuplicateSearch = .exact, keep: Bool = false, seriesBatchRows: Int = 16_384
     ) -> Outcome {
         var options = MeasurementReader.Options()
         options.parallel = parallel
         options.parallelBlockBytes = blockBytes
+        options.seriesBatchRows = seriesBatchRows
         options.duplicateSearch = duplicateSearch
         let reader = MeasurementReader(catalog: .embedded, options: options)
         var kept: [QualityKit.Measurement] = []
@@ -55,10 +56,14 @@ import Testing
             let parallel = read(files, parallel: true, blockBytes: blockBytes, chunkSize: chunkSize, keep: true)
             #expect(parallel == kept, "block \(blockBytes), chunk \(chunkSize), with a sink", sourceLocation: sourceLocation)
         }
-        // Searching the series themselves for duplicates (report, diff) keeps just what a sink is handed.
-        for (parallel, blockBytes, chunkSize) in [(false, 2 << 20, 1 << 20), (false, 2 << 20, 3), (true, 2, 3), (true, 64, 5), (true, 300, 1 << 20), (true, 4096, 17)] {
-            let inSeries = read(files, parallel: parallel, blockBytes: blockBytes, chunkSize: chunkSize, duplicateSearch: .series)
-            let label: Comment = "series search, \(parallel ? "parallel" : "serial"), block \(blockBytes), chunk \(chunkSize)"
+        // Searching the series themselves for duplicates (report, diff) keeps just what a sink is handed,
+        // on one core in batches of any size (cut after every row, every few rows, or never).
+        for (parallel, blockBytes, chunkSize, batch) in [
+            (false, 2 << 20, 1 << 20, 16_384), (false, 2 << 20, 3, 16_384), (false, 2 << 20, 1 << 20, 1), (false, 2 << 20, 5, 3),
+            (true, 2, 3, 16_384), (true, 64, 5, 16_384), (true, 300, 1 << 20, 2), (true, 4096, 17, 16_384),
+        ] {
+            let inSeries = read(files, parallel: parallel, blockBytes: blockBytes, chunkSize: chunkSize, duplicateSearch: .series, seriesBatchRows: batch)
+            let label: Comment = "series search, \(parallel ? "parallel" : "serial"), block \(blockBytes), chunk \(chunkSize), batch \(batch)"
             #expect(inSeries.diagnostics == serial.diagnostics, label, sourceLocation: sourceLocation)
             #expect(inSeries.summaries == serial.summaries, label, sourceLocation: sourceLocation)
             #expect(inSeries.series == MeasurementSet(kept.measurements), label, sourceLocation: sourceLocation)

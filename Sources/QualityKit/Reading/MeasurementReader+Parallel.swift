@@ -219,7 +219,7 @@ extension MeasurementReader {
     }
 
     /// Takes a worker's steps as if its rows had been read here, on their real lines.
-    private func replay(_ result: StretchResult, firstLine: Int, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) {
+    func replay(_ result: StretchResult, firstLine: Int, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) {
         let shift = firstLine - 1
         let d = result.deferred
         // This reader's slot for each of the worker's spellings, found once a stretch.

@@ -18,6 +18,8 @@ public final class MeasurementReader {
         var parallel = true
         /// Bytes per stretch handed to the cores; small in tests, to cut often.
         var parallelBlockBytes = 2 << 20
+        /// Rows per batch when series are kept on one core; small in tests, to cut often.
+        var seriesBatchRows = 16_384
         public var duplicateSearch = DuplicateSearch.exact
 
         public init(defaultRegion: RegionCode = RegionCode(Region.nationalCode), encoding: TextEncoding? = nil, format: InputFormat = .auto, limits: ReaderLimits = .standard) {
@@ -148,8 +150,7 @@ public final class MeasurementReader {
 
     /// With `series`: the measurements read so far, grouped into series; the reader starts afresh.
     public func takeSeries() -> MeasurementSet {
-        defer { collected = MeasurementSet.Builder() }
-        return collected.build()
+        collected.build()
     }
 
     /// The rows a pipeline must know about: every diagnostic, in file order.
@@ -261,7 +262,45 @@ public final class MeasurementReader {
     /// Every record after the header, one by one.
     func readRows(_ tokenizer: CSVTokenizer, _ layout: TableLayout, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) throws {
         var record = CSVRecord()
-        while try tokenizer.next(into: &record) { readRow(record, layout, &summary, sink) }
+        guard deferred == nil, sink == nil, options.duplicateSearch == .series else {
+            while try tokenizer.next(into: &record) { readRow(record, layout, &summary, sink) }
+            return
+        }
+        // Series kept on one core (`diff` reads its two files at once, one on each): the
+        // rows are read in batches as a worker reads a stretch, and each batch is taken as
+        // the owner takes a stretch, a series run at a time. Row by row, handing a row's
+        // texts and provenance to the series cost about nine retains and releases a row.
+        var more = true
+        while more {
+            deferred = DeferredSteps()
+            handsTextsOver = true
+            stretchTexts.restart()
+            var batch = FileSummary(path: currentFile)
+            var failure: (any Error)?
+            do {
+                var rows = 0
+                while rows < options.seriesBatchRows {
+                    guard try tokenizer.next(into: &record) else {
+                        more = false
+                        break
+                    }
+                    readRow(record, layout, &batch, nil)
+                    rows += 1
+                }
+            } catch {
+                // What was read before the failure still counts.
+                failure = error
+                more = false
+            }
+            var steps = deferred!
+            deferred = nil
+            handsTextsOver = false
+            steps.names = spellings
+            steps.indicatorIDs = spellingIDs
+            steps.texts = stretchTexts.texts
+            replay(StretchResult(deferred: steps, summary: batch, endedInsideQuotes: false, lines: 0), firstLine: 1, &summary, nil)
+            if let failure { throw failure }
+        }
     }
 
     func readRow(_ record: CSVRecord, _ layout: TableLayout, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) {
