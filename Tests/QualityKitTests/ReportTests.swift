@@ -207,6 +207,35 @@ import Testing
         #expect(try JSONSerialization.jsonObject(with: Data(plain)) is [String: Any])
     }
 
+    /// A point's opening is found by its provenance's ordinal and depth: a provenance of
+    /// another set with the same ordinal, met in turn with the first, is written with its
+    /// own source and note, byte for byte as with nothing copied.
+    @Test func aPointOfAnotherSetWithTheSameOrdinalKeepsItsOwnTexts() throws {
+        let a = Provenance(source: "统计年鉴", note: "", file: "a.csv", ordinal: 0)
+        let b = Provenance(source: "生态环境状况公报", note: "初步数据", file: "b.csv", ordinal: 0)
+        let points = [(2015, a, "63.1"), (2016, b, "70"), (2017, a, "71.5")].map { year, provenance, value in
+            Observation(year: year, value: .number(Figure(value)!), provenance: provenance, line: year - 2013)
+        }
+        func written(_ fragments: ReportFormats.WrittenOnce?) -> String {
+            var w = JSONWriter()
+            w.beginArray()
+            // Twice at one depth and once deeper, so each opening is asked for again.
+            ReportFormats.write(points, &w, fragments: fragments)
+            ReportFormats.write(points, &w, fragments: fragments)
+            w.beginArray()
+            ReportFormats.write(points, &w, fragments: fragments)
+            w.endArray()
+            w.endArray()
+            return String(decoding: w.takeFinished(), as: UTF8.self)
+        }
+        let copied = written(ReportFormats.WrittenOnce())
+        #expect(copied == written(nil))
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(copied.utf8)) as? [Any])
+        let first = try #require(parsed.first as? [[String: Any]])
+        #expect(first.map { $0["source"] as? String } == ["统计年鉴", "生态环境状况公报", "统计年鉴"])
+        #expect(first.map { $0["note"] as? String } == ["", "初步数据", ""])
+    }
+
     /// The CSV form goes out in pieces of regions written on both cores: however
     /// the regions are cut, the bytes are the same, a row per result that reads
     /// back with its 28 cells.

@@ -178,20 +178,23 @@ enum ReportFormats {
         /// hashing its id (a string) for every result.
         private var byTarget: [ObjectIdentifier: [[UInt8]]] = [:]
         private var depth = 0
-        /// Observations' openings by provenance and depth; the provenances outlive the writing.
-        private var openings: [OpeningKey: JSONWriter.ObjectOpening] = [:]
-
-        private struct OpeningKey: Hashable {
-            let provenance: ObjectIdentifier
-            let depth: Int
-        }
+        /// Observations' openings by depth and provenance ordinal, each with the provenance
+        /// it was written for (found by its address: the provenances outlive the writing).
+        /// By index, not hashed: it is asked once for every point of every series.
+        private var openings: [[(provenance: ObjectIdentifier, opening: JSONWriter.ObjectOpening)?]] = []
 
         /// The opening of an observation object with this provenance, begun at `depth`.
         func opening(of provenance: Provenance, depth: Int) -> JSONWriter.ObjectOpening {
-            let key = OpeningKey(provenance: ObjectIdentifier(provenance), depth: depth)
-            if let known = openings[key] { return known }
+            let ordinal = provenance.ordinal
+            let id = ObjectIdentifier(provenance)
+            if depth < openings.count, ordinal < openings[depth].count, let known = openings[depth][ordinal], known.provenance == id {
+                return known.opening
+            }
+            // New, or a provenance of another set with the same ordinal: written and kept in its place.
             let opening = JSONWriter.opening(atDepth: depth) { writeProvenance(provenance, &$0) }
-            openings[key] = opening
+            if depth >= openings.count { openings += Array(repeating: [], count: depth + 1 - openings.count) }
+            if ordinal >= openings[depth].count { openings[depth] += Array(repeating: nil, count: ordinal + 1 - openings[depth].count) }
+            openings[depth][ordinal] = (id, opening)
             return opening
         }
 
