@@ -218,7 +218,8 @@ extension MeasurementReader {
         }
     }
 
-    /// Takes a worker's steps as if its rows had been read here, on their real lines.
+    /// Takes a worker's steps as if its rows had been read here, on their real lines
+    /// (or this reader's own steps, from a batch read on one core: `readRows`).
     func replay(_ result: StretchResult, firstLine: Int, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) {
         let shift = firstLine - 1
         let d = result.deferred

@@ -259,7 +259,8 @@ public final class MeasurementReader {
         }
     }
 
-    /// Every record after the header, one by one.
+    /// Every record after the header, in file order: one by one, or in batches when
+    /// series are kept on one core.
     func readRows(_ tokenizer: CSVTokenizer, _ layout: TableLayout, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) throws {
         var record = CSVRecord()
         guard deferred == nil, sink == nil, options.duplicateSearch == .series else {
