@@ -218,6 +218,27 @@ extension MeasurementReader {
         }
     }
 
+    /// From here on, rows and diagnostics are left as steps for `replay` (a worker's
+    /// stretch, or a batch of this reader's own rows), with clean rows' texts handed
+    /// over by index into a table of the stretch's own when `handingTextsOver`.
+    func beginDeferring(handingTextsOver: Bool) {
+        deferred = DeferredSteps()
+        handsTextsOver = handingTextsOver
+        stretchTexts.restart()
+    }
+
+    /// The steps left since `beginDeferring`, with the spellings and texts they name by
+    /// index; rows and diagnostics are taken here again.
+    func takeDeferred() -> DeferredSteps {
+        var steps = deferred ?? DeferredSteps()
+        steps.names = spellings
+        steps.indicatorIDs = spellingIDs
+        steps.texts = handsTextsOver ? stretchTexts.texts : []
+        deferred = nil
+        handsTextsOver = false
+        return steps
+    }
+
     /// Takes a worker's steps as if its rows had been read here, on their real lines
     /// (or this reader's own steps, from a batch read on one core: `readRows`).
     func replay(_ result: StretchResult, firstLine: Int, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) {
@@ -370,22 +391,15 @@ private final class StretchWorker: @unchecked Sendable {
     }
 
     func read(_ bytes: [UInt8], _ layout: MeasurementReader.TableLayout) -> MeasurementReader.StretchResult {
-        reader.deferred = MeasurementReader.DeferredSteps()
-        reader.handsTextsOver = reader.options.duplicateSearch == .series
-        reader.stretchTexts.restart()
-        defer { reader.deferred = nil }
+        reader.beginDeferring(handingTextsOver: reader.options.duplicateSearch == .series)
         var summary = FileSummary(path: reader.currentFile)
         let tokenizer = CSVTokenizer(
             reader: MemoryChunkReader(bytes, chunkSize: max(1, bytes.count)), delimiter: layout.delimiter, limits: reader.options.limits,
             encoding: reader.currentEncoding)
         // Bytes in memory: reading them cannot fail.
         try? reader.readRows(tokenizer, layout, &summary, nil)
-        reader.deferred?.names = reader.spellings
-        reader.deferred?.indicatorIDs = reader.spellingIDs
-        reader.deferred?.texts = reader.handsTextsOver ? reader.stretchTexts.texts : []
         return MeasurementReader.StretchResult(
-            deferred: reader.deferred ?? MeasurementReader.DeferredSteps(), summary: summary, endedInsideQuotes: tokenizer.endedInsideQuotes,
-            lines: tokenizer.currentLine - 1)
+            deferred: reader.takeDeferred(), summary: summary, endedInsideQuotes: tokenizer.endedInsideQuotes, lines: tokenizer.currentLine - 1)
     }
 }
 

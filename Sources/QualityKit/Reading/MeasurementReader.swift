@@ -273,9 +273,7 @@ public final class MeasurementReader {
         // texts and provenance to the series cost about nine retains and releases a row.
         var more = true
         while more {
-            deferred = DeferredSteps()
-            handsTextsOver = true
-            stretchTexts.restart()
+            beginDeferring(handingTextsOver: true)
             var batch = FileSummary(path: currentFile)
             var failure: (any Error)?
             do {
@@ -293,13 +291,7 @@ public final class MeasurementReader {
                 failure = error
                 more = false
             }
-            var steps = deferred!
-            deferred = nil
-            handsTextsOver = false
-            steps.names = spellings
-            steps.indicatorIDs = spellingIDs
-            steps.texts = stretchTexts.texts
-            replay(StretchResult(deferred: steps, summary: batch, endedInsideQuotes: false, lines: 0), firstLine: 1, &summary, nil)
+            replay(StretchResult(deferred: takeDeferred(), summary: batch, endedInsideQuotes: false, lines: 0), firstLine: 1, &summary, nil)
             if let failure { throw failure }
         }
     }
