@@ -199,7 +199,7 @@ import Testing
     func theStreamedDocumentIsTheOnePlainlyWritten(_ lang: Language, _ tolerance: String?) throws {
         let doc = Self.panelReport(tolerance: tolerance)
         var streamed: [[UInt8]] = []
-        ReportFormats.json(doc, lang: lang) { streamed.append($0) }
+        ReportFormats.json(doc, lang: lang) { streamed.append(Array($0)) }
         var plain: [UInt8] = []
         ReportFormats.json(doc, lang: lang, plainly: true) { plain += $0 }
         #expect(streamed.count > 4, "the regions went out in several batches")
@@ -243,7 +243,7 @@ import Testing
         let doc = Self.panelReport()
         func written(_ perPiece: Int) -> (pieces: Int, bytes: [UInt8]) {
             var pieces: [[UInt8]] = []
-            ReportFormats.csv(doc, lang: .zh, regionsPerPiece: perPiece) { pieces.append($0) }
+            ReportFormats.csv(doc, lang: .zh, regionsPerPiece: perPiece) { pieces.append(Array($0)) }
             return (pieces.count, Array(pieces.joined()))
         }
         let whole = written(1000)

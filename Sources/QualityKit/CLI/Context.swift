@@ -15,7 +15,7 @@ public struct CLIContext: Sendable {
     public var stderrIsTerminal: Bool
     public var write: @Sendable (Stream, String) -> Void
     /// Writes UTF-8 bytes to a stream as they are (a large streamed report); by default, as text through `write`.
-    public var writeData: @Sendable (Stream, [UInt8]) -> Void
+    public var writeData: @Sendable (Stream, UnsafeBufferPointer<UInt8>) -> Void
     /// Opens a file (or `-` for standard input) as a chunk stream.
     public var open: @Sendable (String) throws -> ChunkReader
     /// True when `open` can open the path again and get the same bytes (a regular file).
@@ -35,7 +35,7 @@ public struct CLIContext: Sendable {
         stdoutIsTerminal: Bool = false,
         stderrIsTerminal: Bool = false,
         write: @escaping @Sendable (Stream, String) -> Void,
-        writeData: (@Sendable (Stream, [UInt8]) -> Void)? = nil,
+        writeData: (@Sendable (Stream, UnsafeBufferPointer<UInt8>) -> Void)? = nil,
         open: @escaping @Sendable (String) throws -> ChunkReader = { try FileChunkReader(path: $0) },
         canReopen: @escaping @Sendable (String) -> Bool = FileChunkReader.isRegularFile,
         writeFile: @escaping @Sendable (String, String, Bool) throws -> Void = CLIContext.writeToDisk,
@@ -75,7 +75,7 @@ public struct CLIContext: Sendable {
 
     func out(_ text: String) { write(.stdout, text) }
 
-    func outBytes(_ bytes: [UInt8]) { writeData(.stdout, bytes) }
+    func outBytes(_ bytes: UnsafeBufferPointer<UInt8>) { writeData(.stdout, bytes) }
     func err(_ text: String) { write(.stderr, text) }
 
     /// Colour only on a terminal, and never when NO_COLOR is set.

@@ -81,9 +81,9 @@ enum ReportCommand {
             guard outputPath != nil else { return context.out(piece) }
             save { try context.writeFile($0, piece, $1) }
         }
-        let emitBytes: ([UInt8]) -> Void = { piece in
+        let emitBytes: (UnsafeBufferPointer<UInt8>) -> Void = { piece in
             guard outputPath != nil else { return context.outBytes(piece) }
-            save { try context.writeBytes($0, piece, $1) }
+            save { try context.writeBytes($0, Array(piece), $1) }
         }
         switch format {
         case "markdown": emit(ReportFormats.markdown(doc, lang: lang))

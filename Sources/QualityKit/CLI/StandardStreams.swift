@@ -31,12 +31,13 @@ public final class StandardStreams: @unchecked Sendable {
         }
     }
 
-    /// Bytes for stdout or stderr, in order with text written through `write`.
-    public func write(_ stream: CLIContext.Stream, _ bytes: [UInt8]) {
+    /// Bytes for stdout or stderr, in order with text written through `write`; written
+    /// from where they lie (a streamed report's piece, still in the memory it was written in).
+    public func write(_ stream: CLIContext.Stream, _ bytes: UnsafeBufferPointer<UInt8>) {
         lock.lock()
         defer { lock.unlock() }
         flushLocked()
-        writeAll(stream == .stdout ? 1 : 2, bytes)
+        QualityKit.writeAll(stream == .stdout ? 1 : 2, bytes)
     }
 
     public func flush() {

@@ -34,6 +34,13 @@ public struct CSVWriter {
         return bytes
     }
 
+    /// Hands the bytes written so far to `emit` (readable only while it runs) and starts
+    /// again from nothing in the same memory (no BOM): a long table's pieces are not copied.
+    mutating func handOver(to emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        bytes.withUnsafeBufferPointer(emit)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     public mutating func row(_ cells: [String]) {
         for (i, cell) in cells.enumerated() {
             if i > 0 { bytes.append(delimiterByte) }

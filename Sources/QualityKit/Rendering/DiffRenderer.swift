@@ -110,7 +110,7 @@ struct DiffRenderer {
     /// written on both cores, `perCore` entries per core at a time, so a diff of two
     /// county panels never sits whole in memory. `plainly` writes it all with one
     /// writer, nothing split: what the pieces are tested against.
-    func json(perCore: Int = 2048, plainly: Bool = false, emit: ([UInt8]) -> Void) {
+    func json(perCore: Int = 2048, plainly: Bool = false, emit: (UnsafeBufferPointer<UInt8>) -> Void) {
         let d = diff
         var w = JSONWriter()
         /// One list under `key`, its elements written by `element`.
@@ -173,7 +173,7 @@ struct DiffRenderer {
             "sourceChanges": d.sourceChanges.count,
         ])
         w.endObject()
-        emit(w.takeFinished())
+        w.handOverFinished(to: emit)
     }
 
     /// The whole diff as one JSON text.

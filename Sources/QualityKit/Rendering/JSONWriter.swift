@@ -43,14 +43,13 @@ struct JSONWriter {
     /// then stands after the last element, ready to close the array. A long array is
     /// never whole in memory.
     mutating func streamElements<Lane: JSONLane>(
-        _ count: Int, perCore: Int, lanes: [Lane], emit: ([UInt8]) -> Void, write: @escaping @Sendable (Lane, Range<Int>) -> Void
+        _ count: Int, perCore: Int, lanes: [Lane], emit: (UnsafeBufferPointer<UInt8>) -> Void, write: @escaping @Sendable (Lane, Range<Int>) -> Void
     ) {
         let depth = self.depth
-        emit(take())
+        handOver(to: emit)
         writeInPieces(count, perCore: perCore, lanes: lanes, write: { lane, range in
             lane.writer.restart(elementsOfArrayAtDepth: depth, following: range.lowerBound > 0)
             write(lane, range)
-            return lane.writer.take()
         }, emit: emit)
         self = JSONWriter(elementsOfArrayAtDepth: depth, following: count > 0)
     }
@@ -92,6 +91,19 @@ struct JSONWriter {
     mutating func takeFinished() -> [UInt8] {
         out.append(0x0A)
         return take()
+    }
+
+    /// Hands the bytes written so far to `emit` (readable only while it runs), leaving
+    /// the writer empty but in place: a streamed piece is not copied out.
+    mutating func handOver(to emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        out.withBytes(emit)
+        out.removeAll()
+    }
+
+    /// Hands over the finished bytes, with the trailing newline every command prints.
+    mutating func handOverFinished(to emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        out.append(0x0A)
+        handOver(to: emit)
     }
 
     // MARK: Containers
@@ -341,6 +353,9 @@ private final class ByteBuffer {
 
     func copy() -> [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
+    /// The bytes, in place, for as long as `body` runs.
+    func withBytes(_ body: (UnsafeBufferPointer<UInt8>) -> Void) { body(UnsafeBufferPointer(start: base, count: count)) }
+
     /// Empties the buffer, keeping its memory for what comes next.
     func removeAll() { count = 0 }
 
@@ -355,8 +370,10 @@ private final class ByteBuffer {
 
 /// What one core writes a document's pieces with, batch after batch (`streamElements`):
 /// its writer's memory is written over rather than asked of the system again.
-class JSONLane: @unchecked Sendable {
+class JSONLane: PieceLane, @unchecked Sendable {
     var writer = JSONWriter()
 
     init() {}
+
+    func handOver(to emit: (UnsafeBufferPointer<UInt8>) -> Void) { writer.handOver(to: emit) }
 }

@@ -280,7 +280,7 @@ enum ReportFormats {
     /// so a report on thousands of regions never sits whole in memory.
     /// `plainly` writes it all with one writer, nothing copied: what the streamed
     /// form is tested against.
-    static func json(_ doc: ReportDocument, lang: Language, plainly: Bool = false, emit: ([UInt8]) -> Void) {
+    static func json(_ doc: ReportDocument, lang: Language, plainly: Bool = false, emit: (UnsafeBufferPointer<UInt8>) -> Void) {
         var w = JSONWriter()
         let many = doc.byRegion || doc.regions.count != 1
         w.beginObject()
@@ -307,7 +307,7 @@ enum ReportFormats {
         writeSummary(doc.regions.lazy.flatMap(\.results), skipped: doc.skipped.count, &w)
         writeUnused(doc, &w)
         w.endObject()
-        emit(w.takeFinished())
+        w.handOverFinished(to: emit)
     }
 
     /// A region's keys from `region` to `results`, in key order.
@@ -351,15 +351,17 @@ enum ReportFormats {
 
     /// The report as CSV (UTF-8 with a BOM), a row per result, handed to `emit` in
     /// pieces of `regionsPerPiece` regions written on both cores.
-    static func csv(_ doc: ReportDocument, lang: Language, regionsPerPiece: Int = 24, emit: ([UInt8]) -> Void) {
+    static func csv(_ doc: ReportDocument, lang: Language, regionsPerPiece: Int = 24, emit: (UnsafeBufferPointer<UInt8>) -> Void) {
         var head = CSVWriter(byteOrderMark: true)
         head.row(csvColumns)
-        emit(head.take())
-        final class Lane: @unchecked Sendable { var writer = CSVWriter(byteOrderMark: false) }
+        head.handOver(to: emit)
+        final class Lane: PieceLane, @unchecked Sendable {
+            var writer = CSVWriter(byteOrderMark: false)
+            func handOver(to emit: (UnsafeBufferPointer<UInt8>) -> Void) { writer.handOver(to: emit) }
+        }
         let regions = doc.regions
         writeInPieces(regions.count, perCore: regionsPerPiece, lanes: [Lane(), Lane()], write: { lane, range in
             for report in regions[range] { csvRows(report, doc, lang: lang, &lane.writer) }
-            return lane.writer.take()
         }, emit: emit)
     }
 

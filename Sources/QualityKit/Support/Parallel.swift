@@ -57,19 +57,26 @@ final class BackgroundWork<T>: @unchecked Sendable {
     }
 }
 
+/// What one core writes a long output's pieces with, batch after batch (`writeInPieces`).
+protocol PieceLane: AnyObject, Sendable {
+    /// Hands the bytes written since the last hand-over to `emit`, which may read them
+    /// only while it runs, and starts again in the same memory: a piece is never copied.
+    func handOver(to emit: (UnsafeBufferPointer<UInt8>) -> Void)
+}
+
 /// Output for `count` items written on both cores, `perCore` items per core at a
 /// time, and handed to `emit` in item order, a piece per core and batch: a long
 /// output is never whole in memory. Each core writes with its own `Lane`
-/// (its buffers kept from batch to batch); `write` returns the lane's bytes for a
-/// range of items.
-func writeInPieces<Lane: Sendable>(
-    _ count: Int, perCore: Int, lanes: [Lane], write: @Sendable (Lane, Range<Int>) -> [UInt8], emit: ([UInt8]) -> Void
+/// (its memory kept from batch to batch); `write` puts a range of items into a lane.
+func writeInPieces<Lane: PieceLane>(
+    _ count: Int, perCore: Int, lanes: [Lane], write: @Sendable (Lane, Range<Int>) -> Void, emit: (UnsafeBufferPointer<UInt8>) -> Void
 ) {
     var start = 0
     while start < count {
         let end = min(start + lanes.count * perCore, count)
         let ranges = (0..<lanes.count).map { k in min(start + k * perCore, end)..<min(start + (k + 1) * perCore, end) }.filter { !$0.isEmpty }
-        for piece in parallelMap(ranges.count, { k in write(lanes[k], ranges[k]) }) { emit(piece) }
+        _ = parallelMap(ranges.count) { k in write(lanes[k], ranges[k]) }
+        for k in ranges.indices { lanes[k].handOver(to: emit) }
         start = end
     }
 }
