@@ -200,7 +200,8 @@ import Testing
     }
 
     /// A document many times the writer's first 64 KB, in pieces of every length
-    /// (copied by hand up to 16 bytes, by memory copy above): the same text as
+    /// (copied byte by byte below 4 bytes, as two overlapping words up to 16, by
+    /// memory copy above): the same text as
     /// Foundation's pretty printer gives.
     @Test func aLongDocumentSurvivesTheBufferGrowing() throws {
         var generator = SystemRandomNumberGenerator()

@@ -15,8 +15,14 @@ struct JSONWriter {
     /// many small appends go straight to memory, with no check of an array's
     /// uniqueness or growth each time.
     private let out = ByteBuffer()
-    /// Elements written so far in each open container, innermost last.
-    private var counts: [Int] = []
+    /// How many containers are open.
+    private(set) var depth = 0
+    /// Elements written so far in the innermost open container. Kept apart from
+    /// `enclosing`: writing an element then changes a number, not an array.
+    private var innermost = 0
+    /// The counts of the containers around the innermost, outermost first, after a
+    /// count for the top level (so there is one for each open container).
+    private var enclosing: [Int] = []
     /// A key was just written: the next value belongs to it.
     private var afterKey = false
 
@@ -34,7 +40,15 @@ struct JSONWriter {
     mutating func restart(elementsOfArrayAtDepth depth: Int, following: Bool) {
         precondition(out.count == 0, "restarted with bytes not taken")
         afterKey = false
-        counts = Array(repeating: 1, count: depth - 1) + [following ? 1 : 0]
+        stand(atDepth: depth, innermost: following ? 1 : 0)
+    }
+
+    /// Stands inside `depth` open containers, each outer one with an element
+    /// written, the innermost with `innermost`.
+    private mutating func stand(atDepth depth: Int, innermost: Int) {
+        self.depth = depth
+        self.innermost = depth > 0 ? innermost : 0
+        enclosing = depth > 0 ? [0] + Array(repeating: 1, count: depth - 1) : []
     }
 
     /// Writes the elements of the array this writer has just opened in pieces on both
@@ -58,18 +72,15 @@ struct JSONWriter {
     /// at `depth`: its bytes can be spliced (`splice`) into any writer standing at
     /// that depth after some element, and read exactly as if written there.
     init(followingElementsAtDepth depth: Int) {
-        counts = Array(repeating: 1, count: depth)
+        stand(atDepth: depth, innermost: 1)
     }
-
-    /// How many containers are open.
-    var depth: Int { counts.count }
 
     /// Appends the bytes of `elements` elements written by a writer made with
     /// `init(followingElementsAtDepth: depth)`, at that depth, after some element.
     mutating func splice(_ fragment: [UInt8], elements: Int) {
-        precondition(!afterKey && counts.last.map { $0 > 0 } == true, "a fragment follows an element, never a key or a container's opening")
+        precondition(!afterKey && depth > 0 && innermost > 0, "a fragment follows an element, never a key or a container's opening")
         out.append(fragment)
-        counts[counts.count - 1] += elements
+        innermost += elements
     }
 
     /// The bytes written so far.
@@ -121,20 +132,20 @@ struct JSONWriter {
     /// `depth` containers are open; `write` must end with a key.
     static func opening(atDepth depth: Int, _ write: (inout JSONWriter) -> Void) -> ObjectOpening {
         var w = JSONWriter()
-        w.counts = Array(repeating: 1, count: depth)
+        w.stand(atDepth: depth, innermost: 1)
         // The object is a value already placed: no separator, no indent before it.
         w.afterKey = true
         w.beginObject()
         write(&w)
         precondition(w.afterKey && w.depth == depth + 1, "an opening ends with a key of its object")
-        return ObjectOpening(bytes: w.take(), keys: w.counts[depth])
+        return ObjectOpening(bytes: w.take(), keys: w.innermost)
     }
 
     /// Begins an object with an opening made at this depth: the same bytes as writing it here.
     mutating func beginObject(_ opening: ObjectOpening) {
         startValue()
         out.append(opening.bytes)
-        counts.append(opening.keys)
+        enter(withElements: opening.keys)
         afterKey = true
     }
     mutating func endObject() { close(UInt8(ascii: "}")) }
@@ -224,13 +235,21 @@ struct JSONWriter {
         startValue()
         out.append(bracket)
         out.append(0x0A)
-        counts.append(0)
+        enter(withElements: 0)
+    }
+
+    /// A container opens inside the innermost one.
+    private mutating func enter(withElements elements: Int) {
+        enclosing.append(innermost)
+        innermost = elements
+        depth += 1
     }
 
     private mutating func close(_ bracket: UInt8) {
-        counts.removeLast()
+        innermost = enclosing.removeLast()
+        depth -= 1
         out.append(0x0A)
-        indent(counts.count)
+        indent(depth)
         out.append(bracket)
     }
 
@@ -240,17 +259,17 @@ struct JSONWriter {
 
     /// Separates and indents a new element of the innermost container.
     private mutating func element() {
-        guard let n = counts.last else { return }
-        if n > 0 {
+        guard depth > 0 else { return }
+        if innermost > 0 {
             out.append(UInt8(ascii: ","))
             out.append(0x0A)
         }
-        counts[counts.count - 1] = n + 1
-        indent(counts.count)
+        innermost += 1
+        indent(depth)
     }
 
     private mutating func indent(_ depth: Int) {
-        out.append(0x20, times: depth * 2)
+        out.appendSpaces(depth * 2)
     }
 
     /// Text the program names (keys, `null`): ASCII, written as it is.
@@ -324,23 +343,39 @@ private final class ByteBuffer {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         let n = bytes.count
         if count + n > capacity { grow(to: count + n) }
-        let target = base + count
-        // Most pieces are a few bytes (a key, an indent, a digit run): copied by hand, not by a call.
-        if n <= 16 {
-            for i in 0..<n { target[i] = source[i] }
+        let target = UnsafeMutableRawPointer(base + count)
+        let from = UnsafeRawPointer(source)
+        // Most pieces are a few bytes (a key, a digit run): copied as two words that may
+        // overlap, not byte by byte or by a call.
+        if n >= 8, n <= 16 {
+            let head = from.loadUnaligned(as: UInt64.self), tail = from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            target.storeBytes(of: head, as: UInt64.self)
+            target.storeBytes(of: tail, toByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4, n < 8 {
+            let head = from.loadUnaligned(as: UInt32.self), tail = from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            target.storeBytes(of: head, as: UInt32.self)
+            target.storeBytes(of: tail, toByteOffset: n - 4, as: UInt32.self)
+        } else if n < 4 {
+            for i in 0..<n { target.storeBytes(of: source[i], toByteOffset: i, as: UInt8.self) }
         } else {
-            target.update(from: source, count: n)
+            target.copyMemory(from: from, byteCount: n)
         }
         count += n
     }
 
-    /// `byte`, `times` times (an indent).
+    /// `n` spaces (an indent), eight at a time: the room made is up to seven bytes
+    /// more than needed, written over by what follows.
     @inline(__always)
-    func append(_ byte: UInt8, times: Int) {
-        guard times > 0 else { return }
-        if count + times > capacity { grow(to: count + times) }
-        (base + count).update(repeating: byte, count: times)
-        count += times
+    func appendSpaces(_ n: Int) {
+        guard n > 0 else { return }
+        if count + n + 8 > capacity { grow(to: count + n + 8) }
+        let target = UnsafeMutableRawPointer(base + count)
+        var at = 0
+        while at < n {
+            target.storeBytes(of: 0x2020_2020_2020_2020 as UInt64, toByteOffset: at, as: UInt64.self)
+            at += 8
+        }
+        count += n
     }
 
     func append(_ bytes: UnsafeRawBufferPointer) {
