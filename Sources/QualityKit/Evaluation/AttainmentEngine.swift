@@ -262,59 +262,66 @@ public struct AttainmentEngine: Sendable {
         let last = min(target.year, asOf)
         let start = target.windowStart
         let rising = target.comparator == .increase
-        // In one pass, with room made once: a county panel has hundreds of thousands of trends to judge.
-        var points: [(Int, Figure, Observation)] = []
-        points.reserveCapacity(series.count)
-        for o in series where o.year >= start - 1 && o.year <= last {
-            if let figure = o.value.figure { points.append((o.year, figure, o)) }
+        // One pass, keeping what the verdict says: how many year-over-year steps, the years
+        // of the first and the last, and the first three that went the wrong way. A county
+        // panel has hundreds of thousands of trends to judge.
+        var steps = 0, firstYear = 0, lastYear = 0
+        var wrong: [(year: Int, from: Figure?, to: Figure)] = []
+        func step(_ year: Int, from: Figure?, to: Figure, ok: Bool) {
+            if steps == 0 { firstYear = year }
+            lastYear = year
+            steps += 1
+            if !ok, wrong.count < 3 { wrong.append((year, from, to)) }
         }
-        var steps: [(year: Int, from: Figure?, to: Figure, ok: Bool)] = []
-        steps.reserveCapacity(max(points.count - 1, changeSeries?.count ?? 0))
-        if points.count >= 2 {
-            for (a, b) in zip(points, points.dropFirst()) {
-                steps.append((b.0, a.1, b.1, rising ? b.1 > a.1 : b.1 < a.1))
-            }
-        } else if let changes = changeSeries {
-            // The published year-on-year change gives each year's direction directly.
+        var previous: Figure?
+        var lastPoint: Int?
+        for i in series.indices where series[i].year >= start - 1 && series[i].year <= last {
+            guard let figure = series[i].value.figure else { continue }
+            if let previous { step(series[i].year, from: previous, to: figure, ok: rising ? figure > previous : figure < previous) }
+            previous = figure
+            lastPoint = i
+        }
+        if steps == 0, let changes = changeSeries {
+            // Fewer than two values: the published year-on-year change gives each year's direction directly.
             for o in changes where o.year >= start && o.year <= last {
-                if let c = o.value.figure { steps.append((o.year, nil, c, rising ? c > Figure(0) : c < Figure(0))) }
+                if let c = o.value.figure { step(o.year, from: nil, to: c, ok: rising ? c > Figure(0) : c < Figure(0)) }
             }
         }
-        let actual = points.last?.2 ?? changeSeries?.last { $0.year <= last }
+        let actual = lastPoint.map { series[$0] } ?? changeSeries?.last { $0.year <= last }
         let word = rising ? ("上升", "rose") : ("下降", "fell")
-        guard !steps.isEmpty else {
+        guard steps > 0 else {
             return Verdict(
                 status: passed ? .noData : .insufficientData,
                 reason: Reason(zh: "\(start - 1)–\(max(last, start - 1))年不足两个数值，无法判断逐年走向", en: "fewer than two values in \(start - 1)–\(max(last, start - 1)): no year-over-year change to judge"),
                 actual: actual)
         }
-        let bad = steps.filter { !$0.ok }
-        func describe(_ s: (year: Int, from: Figure?, to: Figure, ok: Bool)) -> (String, String) {
+        if wrong.isEmpty, steps == 1 {
+            return Verdict(
+                status: passed ? .met : .onTrack,
+                reason: Reason(zh: "\(firstYear)年比上年\(word.0)（仅1次变化）", en: "\(word.1) in \(firstYear) (1 change so far)"),
+                actual: actual)
+        }
+        if wrong.isEmpty {
+            let span = "\(firstYear)–\(lastYear)"
+            return Verdict(
+                status: passed ? .met : .onTrack,
+                reason: Reason(zh: "\(span)年每年均\(word.0)（\(steps)次变化）", en: "\(word.1) every year \(span) (\(steps) change\(steps == 1 ? "" : "s"))"),
+                actual: actual)
+        }
+        var zh = "并非逐年\(word.0)：", en = "did not \(rising ? "rise" : "fall") every year: "
+        for (k, s) in wrong.enumerated() {
+            if k > 0 { zh += "，"; en += ", " }
             // Each figure spelled once for both languages.
             let to = s.to.description
-            if let from = s.from?.description { return ("\(s.year)年 \(from)→\(to)", "\(s.year): \(from)→\(to)") }
-            return ("\(s.year)年比上年 \(to)%", "\(s.year): \(to)% on the year before")
+            if let from = s.from?.description {
+                zh += "\(s.year)年 \(from)→\(to)"
+                en += "\(s.year): \(from)→\(to)"
+            } else {
+                zh += "\(s.year)年比上年 \(to)%"
+                en += "\(s.year): \(to)% on the year before"
+            }
         }
-        if bad.isEmpty, steps.count == 1 {
-            return Verdict(
-                status: passed ? .met : .onTrack,
-                reason: Reason(zh: "\(steps[0].year)年比上年\(word.0)（仅1次变化）", en: "\(word.1) in \(steps[0].year) (1 change so far)"),
-                actual: actual)
-        }
-        if bad.isEmpty {
-            let span = "\(steps[0].year)–\(steps[steps.count - 1].year)"
-            return Verdict(
-                status: passed ? .met : .onTrack,
-                reason: Reason(zh: "\(span)年每年均\(word.0)（\(steps.count)次变化）", en: "\(word.1) every year \(span) (\(steps.count) change\(steps.count == 1 ? "" : "s"))"),
-                actual: actual)
-        }
-        let listed = bad.prefix(3).map(describe)
-        return Verdict(
-            status: passed ? .notMet : .offTrack,
-            reason: Reason(
-                zh: "并非逐年\(word.0)：" + listed.map(\.0).joined(separator: "，"),
-                en: "did not \(rising ? "rise" : "fall") every year: " + listed.map(\.1).joined(separator: ", ")),
-            actual: actual)
+        return Verdict(status: passed ? .notMet : .offTrack, reason: Reason(zh: zh, en: en), actual: actual)
     }
 
     // MARK: - Categories
