@@ -219,11 +219,16 @@ import Testing
         func written(_ fragments: ReportFormats.WrittenOnce?) -> String {
             var w = JSONWriter()
             w.beginArray()
-            // Twice at one depth and once deeper, so each opening is asked for again.
+            // Twice at one depth and once deeper, so each opening is asked for again; then
+            // deeper than openings are kept for, where each point is written whole.
             ReportFormats.write(points, &w, fragments: fragments)
             ReportFormats.write(points, &w, fragments: fragments)
             w.beginArray()
             ReportFormats.write(points, &w, fragments: fragments)
+            for _ in 0..<20 { w.beginArray() }
+            ReportFormats.write(points, &w, fragments: fragments)
+            ReportFormats.write(points, &w, fragments: fragments)
+            for _ in 0..<20 { w.endArray() }
             w.endArray()
             w.endArray()
             return String(decoding: w.takeFinished(), as: UTF8.self)

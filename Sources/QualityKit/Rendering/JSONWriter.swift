@@ -143,9 +143,14 @@ struct JSONWriter {
 
     /// Begins an object with an opening made at this depth: the same bytes as writing it here.
     mutating func beginObject(_ opening: ObjectOpening) {
+        opening.bytes.withUnsafeBufferPointer { beginObject(openingBytes: $0, keys: opening.keys) }
+    }
+
+    /// Begins an object with the bytes and key count of an opening made at this depth, kept elsewhere.
+    mutating func beginObject(openingBytes: UnsafeBufferPointer<UInt8>, keys: Int) {
         startValue()
-        out.append(opening.bytes)
-        enter(withElements: opening.keys)
+        out.append(openingBytes)
+        enter(withElements: keys)
         afterKey = true
     }
     mutating func endObject() { close(UInt8(ascii: "}")) }
@@ -318,6 +323,24 @@ struct JSONWriter {
     }
 }
 
+/// Bytes kept one after another behind one pointer, read in place by where they start:
+/// no array is shared, so reading them takes no reference.
+final class GrowingBytes {
+    private let buffer = ByteBuffer()
+
+    /// Keeps `bytes`; returns where they start.
+    func append(_ bytes: [UInt8]) -> Int {
+        let start = buffer.count
+        buffer.append(bytes)
+        return start
+    }
+
+    /// The `count` bytes kept from `start`, valid until more are kept.
+    func bytes(_ start: Int, _ count: Int) -> UnsafeBufferPointer<UInt8> {
+        buffer.withBytes { UnsafeBufferPointer(rebasing: $0[start..<start + count]) }
+    }
+}
+
 /// Growable bytes behind one pointer, for the writer's appends of a few bytes each.
 private final class ByteBuffer {
     private var base: UnsafeMutablePointer<UInt8>
@@ -388,8 +411,8 @@ private final class ByteBuffer {
 
     func copy() -> [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
-    /// The bytes, in place, for as long as `body` runs.
-    func withBytes(_ body: (UnsafeBufferPointer<UInt8>) -> Void) { body(UnsafeBufferPointer(start: base, count: count)) }
+    /// The bytes, in place, for as long as `body` runs (or until more are written).
+    func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { body(UnsafeBufferPointer(start: base, count: count)) }
 
     /// Empties the buffer, keeping its memory for what comes next.
     func removeAll() { count = 0 }

@@ -73,19 +73,25 @@ enum ReportFormats {
     /// written for its provenance before (a panel's rows share a handful).
     static func write(_ point: Observation?, _ w: inout JSONWriter, fragments: WrittenOnce? = nil) {
         guard let point else { return w.null() }
-        write(point: point, &w, fragments: fragments)
+        withUnsafePointer(to: point) { write(pointAt: 0, of: UnsafeBufferPointer(start: $0, count: 1), &w, fragments: fragments) }
     }
 
-    private static func write(point: borrowing Observation, _ w: inout JSONWriter, fragments: WrittenOnce?) {
+    /// The point at `i`, read in place and by index each time: a point held across the
+    /// calls was a reference taken to its provenance, a retain and a release a point on
+    /// objects both cores share (a panel's rows have a handful of provenances).
+    private static func write(pointAt i: Int, of points: UnsafeBufferPointer<Observation>, _ w: inout JSONWriter, fragments: WrittenOnce?) {
         // Not `if let`: binding the instance took a reference to it, a retain a point.
         if fragments != nil {
-            w.beginObject(fragments!.opening(of: point.provenance, depth: w.depth))
+            let ordinal = points[i].provenance.ordinal, id = ObjectIdentifier(points[i].provenance)
+            if !fragments!.beginObservation(ordinal: ordinal, provenance: id, &w) {
+                fragments!.beginObservation(points[i].provenance, &w)
+            }
         } else {
             w.beginObject()
-            writeProvenance(point.provenance, &w)
+            writeProvenance(points[i].provenance, &w)
         }
-        write(point.value, &w)
-        w.key("year"); w.int(point.year)
+        write(points[i].value, &w)
+        w.key("year"); w.int(points[i].year)
         w.endObject()
     }
 
@@ -100,7 +106,7 @@ enum ReportFormats {
         w.beginArray()
         // Read in place: a copy of each point took a reference to its provenance.
         series.withUnsafeBufferPointer { points in
-            for i in points.indices { write(point: points[i], &w, fragments: fragments) }
+            for i in points.indices { write(pointAt: i, of: points, &w, fragments: fragments) }
         }
         w.endArray()
     }
@@ -178,24 +184,44 @@ enum ReportFormats {
         /// hashing its id (a string) for every result.
         private var byTarget: [ObjectIdentifier: [[UInt8]]] = [:]
         private var depth = 0
-        /// Observations' openings by depth and provenance ordinal, each with the provenance
-        /// it was written for (found by its address: the provenances outlive the writing).
-        /// By index, not hashed: it is asked once for every point of every series.
-        private var openings: [[(provenance: ObjectIdentifier, opening: JSONWriter.ObjectOpening)?]] = []
+        /// Observations' openings, their bytes one after another in `openingBytes`, found by
+        /// provenance ordinal and depth (`ordinal * Self.depths + depth`), each with the
+        /// provenance it was written for (checked by address: the provenances outlive the
+        /// writing). By index and in memory no other object shares: it is asked once for
+        /// every point of every series.
+        private var openings: [Opening] = []
+        private let openingBytes = GrowingBytes()
+        /// The depths an opening is kept for; a point deeper (never in a report) is written whole.
+        private static let depths = 16
 
-        /// The opening of an observation object with this provenance, begun at `depth`.
-        func opening(of provenance: Provenance, depth: Int) -> JSONWriter.ObjectOpening {
-            let ordinal = provenance.ordinal
-            let id = ObjectIdentifier(provenance)
-            if depth < openings.count, ordinal < openings[depth].count, let known = openings[depth][ordinal], known.provenance == id {
-                return known.opening
-            }
-            // New, or a provenance of another set with the same ordinal: written and kept in its place.
+        private struct Opening {
+            var provenance: ObjectIdentifier?
+            var start = 0, count = 0, keys = 0
+        }
+
+        /// Begins an observation object with the opening kept for this provenance at
+        /// the writer's depth; false, writing nothing, when none is kept.
+        func beginObservation(ordinal: Int, provenance: ObjectIdentifier, _ w: inout JSONWriter) -> Bool {
+            let depth = w.depth
+            guard depth < Self.depths else { return false }
+            let index = ordinal * Self.depths + depth
+            guard index < openings.count, openings[index].provenance == provenance else { return false }
+            let known = openings[index]
+            w.beginObject(openingBytes: openingBytes.bytes(known.start, known.count), keys: known.keys)
+            return true
+        }
+
+        /// Begins an observation object with this provenance's opening, written now and
+        /// kept in its place (new, or a provenance of another set with the same ordinal).
+        func beginObservation(_ provenance: Provenance, _ w: inout JSONWriter) {
+            let depth = w.depth
             let opening = JSONWriter.opening(atDepth: depth) { writeProvenance(provenance, &$0) }
-            if depth >= openings.count { openings += Array(repeating: [], count: depth + 1 - openings.count) }
-            if ordinal >= openings[depth].count { openings[depth] += Array(repeating: nil, count: ordinal + 1 - openings[depth].count) }
-            openings[depth][ordinal] = (id, opening)
-            return opening
+            w.beginObject(opening)
+            guard depth < Self.depths else { return }
+            let index = provenance.ordinal * Self.depths + depth
+            if index >= openings.count { openings += Array(repeating: Opening(), count: index + 1 - openings.count) }
+            openings[index] = Opening(
+                provenance: ObjectIdentifier(provenance), start: openingBytes.append(opening.bytes), count: opening.bytes.count, keys: opening.keys)
         }
 
         /// The runs' bytes for `r`'s target, for a result object open at `depth`.
