@@ -77,7 +77,7 @@ struct JSONWriter {
 
     /// Appends the bytes of `elements` elements written by a writer made with
     /// `init(followingElementsAtDepth: depth)`, at that depth, after some element.
-    mutating func splice(_ fragment: [UInt8], elements: Int) {
+    mutating func splice(_ fragment: UnsafeBufferPointer<UInt8>, elements: Int) {
         precondition(!afterKey && depth > 0 && innermost > 0, "a fragment follows an element, never a key or a container's opening")
         out.append(fragment)
         innermost += elements
@@ -292,17 +292,23 @@ struct JSONWriter {
         out.append(UInt8(ascii: "\""))
         // Runs of plain bytes are copied whole; only the characters that must be
         // escaped are looked at one by one.
-        var value = value
-        value.withUTF8 { utf8 in
-            var plainFrom = 0
-            while let (at, length, scalar) = nextUnsafeCharacter(utf8, from: plainFrom, or: UInt8(ascii: "\""), UInt8(ascii: "\\")) {
-                out.append(UnsafeBufferPointer(rebasing: utf8[plainFrom..<at]))
-                writeEscaped(scalar)
-                plainFrom = at + length
-            }
-            out.append(UnsafeBufferPointer(rebasing: utf8[plainFrom...]))
+        // Read in place where the text is contiguous (always, but for a bridged one): a copy
+        // to read took a reference to text both cores write (a catalog name, a source).
+        if value.utf8.withContiguousStorageIfAvailable({ writeEscaping($0) }) == nil {
+            var value = value
+            value.withUTF8 { writeEscaping($0) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func writeEscaping(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var plainFrom = 0
+        while let (at, length, scalar) = nextUnsafeCharacter(utf8, from: plainFrom, or: UInt8(ascii: "\""), UInt8(ascii: "\\")) {
+            out.append(UnsafeBufferPointer(rebasing: utf8[plainFrom..<at]))
+            writeEscaped(scalar)
+            plainFrom = at + length
+        }
+        out.append(UnsafeBufferPointer(rebasing: utf8[plainFrom...]))
     }
 
     /// The escape of a character JSON or a terminal must not see raw.
@@ -334,6 +340,9 @@ final class GrowingBytes {
         buffer.append(bytes)
         return start
     }
+
+    /// How many bytes are kept.
+    var count: Int { buffer.count }
 
     /// The `count` bytes kept from `start`, valid until more are kept.
     func bytes(_ start: Int, _ count: Int) -> UnsafeBufferPointer<UInt8> {

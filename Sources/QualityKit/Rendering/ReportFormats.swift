@@ -133,7 +133,7 @@ enum ReportFormats {
         w.beginObject()
         let constant = fragments?.runs(of: r, depth: w.depth)
         func writeConstant(_ run: WrittenOnce.Run) {
-            if let constant { w.splice(constant[run.rawValue], elements: run.keys) } else { WrittenOnce.write(run, of: r, &w) }
+            if let constant { w.splice(fragments!.bytes(of: constant, run), elements: run.keys) } else { WrittenOnce.write(run, of: r, &w) }
         }
         w.key("actual"); write(r.actual, &w, fragments: fragments)
         writeConstant(.area)
@@ -182,7 +182,15 @@ enum ReportFormats {
 
         /// By target object, which outlives the writing: found by its address, not by
         /// hashing its id (a string) for every result.
-        private var byTarget: [ObjectIdentifier: [[UInt8]]] = [:]
+        private var byTarget: [ObjectIdentifier: Runs] = [:]
+        /// The runs' bytes, one after another (read in place: no array is shared, so
+        /// copying a run takes no reference).
+        private let runBytes = GrowingBytes()
+
+        /// Where each run of a target's keys lies in `runBytes`: its start, and the start of the next.
+        struct Runs {
+            fileprivate let bounds: (Int, Int, Int, Int, Int)
+        }
         private var depth = 0
         /// Observations' openings, their bytes one after another in `openingBytes`, found by
         /// provenance ordinal and depth (`ordinal * Self.depths + depth`), each with the
@@ -225,17 +233,30 @@ enum ReportFormats {
         }
 
         /// The runs' bytes for `r`'s target, for a result object open at `depth`.
-        func runs(of r: Attainment, depth: Int) -> [[UInt8]] {
+        func runs(of r: Attainment, depth: Int) -> Runs {
             if depth != self.depth { byTarget = [:]; self.depth = depth }
             let key = ObjectIdentifier(r.target)
             if let runs = byTarget[key] { return runs }
-            let runs = Run.allCases.map { run in
+            let starts = Run.allCases.map { run in
                 var w = JSONWriter(followingElementsAtDepth: depth)
                 Self.write(run, of: r, &w)
-                return w.take()
+                return runBytes.append(w.take())
             }
+            let runs = Runs(bounds: (starts[0], starts[1], starts[2], starts[3], runBytes.count))
             byTarget[key] = runs
             return runs
+        }
+
+        /// The bytes of one run of `runs`, valid until more are kept.
+        func bytes(of runs: Runs, _ run: Run) -> UnsafeBufferPointer<UInt8> {
+            let b = runs.bounds
+            let (start, end) = switch run {
+            case .area: (b.0, b.1)
+            case .names: (b.1, b.2)
+            case .plan: (b.2, b.3)
+            case .closing: (b.3, b.4)
+            }
+            return runBytes.bytes(start, end - start)
         }
 
         static func write(_ run: Run, of r: Attainment, _ w: inout JSONWriter) {
