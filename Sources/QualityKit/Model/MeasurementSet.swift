@@ -184,14 +184,16 @@ public struct MeasurementSet: Sendable, Equatable {
             return p
         }
 
-        /// Makes (indicator, region) the series being filled.
-        mutating func select(_ indicator: String, _ region: RegionCode) {
+        /// Makes (indicator, region) the series being filled. `isNew` says it is known to
+        /// have no series yet (`holding` said `.noSeries`, and nothing was added since), so
+        /// none is looked for: a county panel begins hundreds of thousands of series.
+        mutating func select(_ indicator: String, _ region: RegionCode, isNew: Bool = false) {
             guard runKey?.region != region || runKey?.indicator != indicator else { return }
             flush()
             let key = SeriesKey(indicator: indicator, region: region)
             runKey = key
             runOutOfOrder = false
-            if let resumed = grouped.removeValue(forKey: key) {
+            if !isNew, let resumed = grouped.removeValue(forKey: key) {
                 run = resumed
             } else {
                 run.reserveCapacity(min(lastRunCount, 64))
@@ -238,15 +240,25 @@ public struct MeasurementSet: Sendable, Equatable {
             return nil
         }
 
-        /// Whether (indicator, region) already has a value (not missing) for one of `years`;
-        /// looks without making it the series being filled. Mutating only so that a builder
-        /// kept in a class's property is asked in place: a plain method was asked of a copy
-        /// of the whole builder, a dozen retains a series.
-        mutating func hasValue(_ indicator: String, _ region: RegionCode, inAnyOf years: [Int32]) -> Bool {
+        /// What (indicator, region) already holds for `years`.
+        enum Holding {
+            /// No series at all (not even the one being filled).
+            case noSeries
+            /// A series, with no value for any of the years.
+            case noneOfThese
+            /// A value (not missing) for one of the years.
+            case valueForOneOf
+        }
+
+        /// What (indicator, region) already holds for `years`; looks without making it the
+        /// series being filled. Mutating only so that a builder kept in a class's property is
+        /// asked in place: a plain method was asked of a copy of the whole builder, a dozen
+        /// retains a series.
+        mutating func holding(_ indicator: String, _ region: RegionCode, for years: [Int32]) -> Holding {
             let key = SeriesKey(indicator: indicator, region: region)
-            guard let given = runKey == key ? run : grouped[key] else { return false }
-            for i in given.indices where !given[i].value.isMissing && years.contains(Int32(given[i].year)) { return true }
-            return false
+            guard let given = runKey == key ? run : grouped[key] else { return .noSeries }
+            for i in given.indices where !given[i].value.isMissing && years.contains(Int32(given[i].year)) { return .valueForOneOf }
+            return .noneOfThese
         }
 
         private mutating func flush() {

@@ -322,7 +322,9 @@ extension MeasurementReader {
                     UnsafeBufferPointer(rebasing: values[Int(row.values.lowerBound)..<Int(row.values.upperBound)])
                 }
                 var runs: [Range<Int>] = []
-                var seriesInStretch = Set<UInt64>()
+                /// Whether each run's series is known to be new (nothing to look for when it is begun).
+                var new: [Bool] = []
+                var seriesInStretch = Set<UInt64>(minimumCapacity: min(rows.count, 4096))
                 var years: [Int32] = []
                 var start = 0
                 while start < rows.count {
@@ -342,17 +344,20 @@ extension MeasurementReader {
                     }
                     let spelling = Int(first.spelling)
                     if slots[spelling] < 0 { slots[spelling] = slot(for: d.indicatorIDs[spelling]) }
-                    guard seriesInStretch.insert(UInt64(UInt32(bitPattern: slots[spelling])) << 32 | UInt64(UInt32(bitPattern: first.region))).inserted,
-                        years.isEmpty || !collected.hasValue(d.indicatorIDs[spelling], RegionCode(Int(first.region)), inAnyOf: years)
+                    guard seriesInStretch.insert(UInt64(UInt32(bitPattern: slots[spelling])) << 32 | UInt64(UInt32(bitPattern: first.region))).inserted
                     else { return false }
+                    // Runs of one stretch are of different series, so one found new here is still new when begun.
+                    let holding = years.isEmpty ? nil : collected.holding(d.indicatorIDs[spelling], RegionCode(Int(first.region)), for: years)
+                    guard holding != .valueForOneOf else { return false }
                     runs.append(start..<end)
+                    new.append(holding == .noSeries)
                     start = end
                 }
                 // Straight into the series: gathering a run's observations first cost a retain
                 // and a release of each one's provenance twice over.
                 let texts = d.texts
-                for run in runs {
-                    collected.select(d.indicatorIDs[Int(rows[run.lowerBound].spelling)], RegionCode(Int(rows[run.lowerBound].region)))
+                for (run, isNew) in zip(runs, new) {
+                    collected.select(d.indicatorIDs[Int(rows[run.lowerBound].spelling)], RegionCode(Int(rows[run.lowerBound].region)), isNew: isNew)
                     for r in run {
                         let row = rows[r]
                         let provenance = provenance(source: row.source, note: row.note, in: texts, cache: &provenances)
