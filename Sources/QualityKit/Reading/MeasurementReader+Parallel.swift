@@ -169,11 +169,14 @@ extension MeasurementReader {
         let pairs = (0..<ahead).map { _ in [StretchWorker(for: self, packs: packs), StretchWorker(for: self, packs: packs)] }
         var stretchNumber = 0
         var queue: [InFlight] = []
+        /// The bytes at the start of `carry` already replayed. They are dropped once they are
+        /// half of it, not after every stretch: dropping moved the stretches in flight up each time.
+        var replayed = 0
 
         /// Cuts the stretch after the ones in flight and hands it out; nil when the input is
         /// cut to its end, or the rest has no line break (one huge record).
         func launch() throws -> InFlight? {
-            let start = queue.last?.end ?? 0
+            let start = queue.last?.end ?? replayed
             if queue.last?.last == true { return nil }
             try fill(start + blockBytes)
             guard carry.count > start else { return nil }
@@ -198,7 +201,7 @@ extension MeasurementReader {
         while true {
             while queue.count < ahead, let next = try launch() { queue.append(next) }
             // Nothing in flight: the input is done, or a whole stretch has no line break. Row by row from here.
-            guard !queue.isEmpty else { return carry.isEmpty ? () : try serially(from: 0) }
+            guard !queue.isEmpty else { return carry.count == replayed ? () : try serially(from: replayed) }
             let current = queue.removeFirst()
             for (i, result) in current.work.wait().enumerated() {
                 if result.endedInsideQuotes, !(current.last && i == current.pieces.count - 1) {
@@ -210,10 +213,14 @@ extension MeasurementReader {
                 line += result.lines
             }
             if current.last { return }
-            carry.removeSubrange(0..<current.end)
-            for k in queue.indices {
-                queue[k].pieces = queue[k].pieces.map { ($0.lowerBound - current.end)..<($0.upperBound - current.end) }
-                queue[k].end -= current.end
+            replayed = current.end
+            if replayed >= carry.count / 2 {
+                carry.removeSubrange(0..<replayed)
+                for k in queue.indices {
+                    queue[k].pieces = queue[k].pieces.map { ($0.lowerBound - replayed)..<($0.upperBound - replayed) }
+                    queue[k].end -= replayed
+                }
+                replayed = 0
             }
         }
     }
