@@ -218,28 +218,52 @@ import Testing
         #expect(w.text == expected)
     }
 
+    /// A JSON string as it must be written: only the characters JSON or a terminal must
+    /// not see raw escaped.
+    private static func reference(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x22: out += "\\\""
+            case 0x5C: out += "\\\\"
+            case 0x08: out += "\\b"
+            case 0x0C: out += "\\f"
+            case 0x0A: out += "\\n"
+            case 0x0D: out += "\\r"
+            case 0x09: out += "\\t"
+            case 0..<0x20, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// A character to escape (or one that only starts like one: `·`, `—`, U+2065) is
+    /// found at every offset from a word's start, in ASCII and in Chinese, with more
+    /// after it: the scan goes eight bytes at a time where no byte could start one.
+    @Test func anEscapeIsFoundAtEveryOffset() {
+        let scalars: [Unicode.Scalar] = [
+            "\"", "\\", "\u{0}", "\u{9}", "\u{1B}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9B}", "\u{9F}", "\u{A0}", "·", "—",
+            "\u{2029}", "\u{202A}", "\u{202E}", "\u{202F}", "\u{2065}", "\u{2066}", "\u{2069}", "\u{206A}", "质",
+        ]
+        for scalar in scalars {
+            for k in 0..<20 {
+                for filler in ["a", "质", "·"] {
+                    let text = String(repeating: filler, count: k) + String(scalar) + "天津 · 县" + String(repeating: "b", count: k) + String(scalar)
+                    var w = JSONWriter()
+                    w.string(text)
+                    #expect(String(decoding: w.bytes, as: UTF8.self) == Self.reference(text), "U+\(String(scalar.value, radix: 16)) after \(k) × \(filler)")
+                }
+            }
+        }
+    }
+
     /// Every character below U+3000, alone and between others: the escapes are
     /// exactly those JSON and a terminal need (C0 and C1 controls, DEL, `"`, `\`,
     /// bidi overrides), everything else goes out as it is, and the text reads back
     /// the same.
     @Test func everyCharacterIsEscapedOrCopiedAsItMustBe() throws {
-        func reference(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar.value {
-                case 0x22: out += "\\\""
-                case 0x5C: out += "\\\\"
-                case 0x08: out += "\\b"
-                case 0x0C: out += "\\f"
-                case 0x0A: out += "\\n"
-                case 0x0D: out += "\\r"
-                case 0x09: out += "\\t"
-                case 0..<0x20, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: out += String(format: "\\u%04x", scalar.value)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
-        }
+        let reference = Self.reference
         for v in UInt32(0)..<0x3000 {
             guard let scalar = Unicode.Scalar(v) else { continue }
             for text in [String(scalar), "a\(scalar)·b\(scalar)\(scalar)", "天津 · \(scalar)县"] {
