@@ -7,6 +7,26 @@ import Glibc
 /// A stream of byte chunks; `nil` at the end. Readers never hold a whole file.
 public protocol ChunkReader: AnyObject {
     func nextChunk() throws -> [UInt8]?
+    /// `prefix` followed by the next `count` bytes (fewer at the end), as one array, and
+    /// whether the input has ended. A file is read straight into the array.
+    func bytes(after prefix: [UInt8], more count: Int) throws -> (bytes: [UInt8], atEnd: Bool)
+}
+
+extension ChunkReader {
+    public func bytes(after prefix: [UInt8], more count: Int) throws -> (bytes: [UInt8], atEnd: Bool) {
+        try bytesByChunks(after: prefix, more: count)
+    }
+
+    /// `bytes(after:more:)` chunk by chunk, each copied on: the last may bring more than `count`.
+    func bytesByChunks(after prefix: [UInt8], more count: Int) throws -> (bytes: [UInt8], atEnd: Bool) {
+        var bytes = prefix
+        let wanted = prefix.count + count
+        while bytes.count < wanted {
+            guard let chunk = try nextChunk() else { return (bytes, true) }
+            bytes += chunk
+        }
+        return (bytes, false)
+    }
 }
 
 /// A failure to read bytes at all (as opposed to bytes that are wrong).
@@ -55,22 +75,40 @@ public final class FileChunkReader: ChunkReader {
         return path != "-" && stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
+    public func bytes(after prefix: [UInt8], more count: Int) throws -> (bytes: [UInt8], atEnd: Bool) {
+        if finished || count <= 0 { return (prefix, finished) }
+        let bytes = try [UInt8](unsafeUninitializedCapacity: prefix.count + count) { raw, filled in
+            prefix.withUnsafeBufferPointer { p in
+                if let source = p.baseAddress { raw.baseAddress!.initialize(from: source, count: p.count) }
+            }
+            filled = prefix.count
+            try readFully(into: raw, &filled)
+        }
+        return (bytes, finished)
+    }
+
+    /// Reads into `raw` after its first `filled` bytes until it is full or the input ends.
+    private func readFully(into raw: UnsafeMutableBufferPointer<UInt8>, _ filled: inout Int) throws {
+        while filled < raw.count {
+            let n = read(fd, raw.baseAddress! + filled, raw.count - filled)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ReadFailure(path: path, reason: String(cString: strerror(errno)).lowercased())
+            }
+            if n == 0 {
+                finished = true
+                return
+            }
+            filled += n
+        }
+    }
+
     public func nextChunk() throws -> [UInt8]? {
         if finished { return nil }
         // Read straight into the array's storage: zero-filling a megabyte first would cost as much as reading it.
         let chunk = try [UInt8](unsafeUninitializedCapacity: chunkSize) { raw, count in
-            while count < chunkSize {
-                let n = read(fd, raw.baseAddress! + count, chunkSize - count)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw ReadFailure(path: path, reason: String(cString: strerror(errno)).lowercased())
-                }
-                if n == 0 {
-                    finished = true
-                    break
-                }
-                count += n
-            }
+            count = 0
+            try readFully(into: raw, &count)
         }
         return chunk.isEmpty ? nil : chunk
     }
@@ -112,5 +150,14 @@ final class PrefixedChunkReader: ChunkReader {
     func nextChunk() throws -> [UInt8]? {
         if let chunk = pending.popLast() { return chunk }
         return try rest.nextChunk()
+    }
+
+    /// The chunks read ahead, then the rest's own way (a file's: straight into the array).
+    func bytes(after prefix: [UInt8], more count: Int) throws -> (bytes: [UInt8], atEnd: Bool) {
+        var bytes = prefix
+        let wanted = prefix.count + count
+        while bytes.count < wanted, let chunk = pending.popLast() { bytes += chunk }
+        if bytes.count >= wanted { return (bytes, false) }
+        return try rest.bytes(after: bytes, more: wanted - bytes.count)
     }
 }

@@ -124,104 +124,111 @@ extension MeasurementReader {
 
     func readRowsInParallel(after header: CSVTokenizer, rest stream: ChunkReader, _ layout: TableLayout, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) throws {
         var line = header.currentLine
-        var (carry, exhausted, pendingCR) = header.takeUnread()
+        var (unread, exhausted, pendingCR) = header.takeUnread()
         let blockBytes = max(2, options.parallelBlockBytes)
+        let pieceBytes = blockBytes / 2
         let lf: UInt8 = 0x0A
 
-        /// Reads until `carry` holds `count` bytes or the input ends.
-        func fill(_ count: Int) throws {
-            while carry.count < count, !exhausted {
-                if let chunk = try stream.nextChunk() { carry += chunk } else { exhausted = true }
-            }
+        /// `unread` and the bytes after it, at least `count` in all unless the input ends first.
+        /// Read straight into one array: each piece for a worker is read, not copied out of a
+        /// buffer of the file (each byte was copied in, out, and moved up with what followed).
+        func take(_ count: Int) throws -> [UInt8] {
+            var bytes = unread
+            unread = []
+            if bytes.count < count, !exhausted { (bytes, exhausted) = try stream.bytes(after: bytes, more: count - bytes.count) }
             // An LF right after a CR that ended the header belongs to it.
-            if pendingCR, !carry.isEmpty {
-                if carry[0] == lf { carry.removeFirst() }
+            if pendingCR, !bytes.isEmpty {
+                if bytes[0] == lf { bytes.removeFirst() }
                 pendingCR = false
             }
+            return bytes
         }
 
-        /// Reads `carry` from `offset` and everything after it row by row.
-        func serially(from offset: Int) throws {
+        /// Reads what is left (`prefix`, then `unread` and the rest of the input) row by row.
+        func serially(_ prefix: [[UInt8]]) throws {
             let rest: ChunkReader = exhausted ? MemoryChunkReader([]) : stream
             let tokenizer = CSVTokenizer(
-                reader: PrefixedChunkReader(prefix: [Array(carry[offset...])], rest: rest), delimiter: layout.delimiter, limits: options.limits,
-                encoding: currentEncoding, firstLine: line)
+                reader: PrefixedChunkReader(prefix: (prefix + [unread]).filter { !$0.isEmpty }, rest: rest), delimiter: layout.delimiter,
+                limits: options.limits, encoding: currentEncoding, firstLine: line)
             try readRows(tokenizer, layout, &summary, sink)
         }
 
-        try fill(blockBytes)
         // A small table is not worth the threads.
-        if exhausted, carry.count < blockBytes { return try serially(from: 0) }
+        unread = try take(blockBytes)
+        if exhausted, unread.count < blockBytes { return try serially([]) }
 
-        /// One stretch at work: where its pieces are in `carry`, and the workers' results to come.
+        /// The next piece for a worker, about `pieceBytes` ending after a line break (or the
+        /// rest of the input), and whether it is the last. Nil when the input is done, or
+        /// when what is left has no line break in reach (one huge record): it is then in `unread`.
+        func nextPiece() throws -> (bytes: [UInt8], last: Bool)? {
+            var bytes = try take(pieceBytes)
+            if bytes.isEmpty { return nil }
+            let cut: Int?
+            if bytes.count >= 2 * pieceBytes {
+                // Much read ahead (the first block): this piece ends after the first line break past its size.
+                cut = bytes[pieceBytes...].firstIndex(of: lf)
+            } else if exhausted {
+                return (bytes, true)
+            } else {
+                cut = bytes.lastIndex(of: lf)
+            }
+            guard let cut else {
+                if exhausted { return (bytes, true) }
+                unread = bytes
+                return nil
+            }
+            unread = Array(bytes[(cut + 1)...])
+            bytes.removeSubrange((cut + 1)...)
+            return (bytes, exhausted && unread.isEmpty)
+        }
+
+        /// One stretch at work: its pieces, and the workers' results to come.
         struct InFlight {
-            var pieces: [Range<Int>]
-            var end: Int
+            let pieces: [[UInt8]]
             let last: Bool
             let work: BackgroundWork<StretchResult>
         }
-        // Stretches are cut and handed out `ahead` at a time, each to its own pair of workers
-        // (so no worker is ever used by two tasks at once): while this thread replays one,
-        // the workers always have the next ones to check, and neither waits on the other.
+        // Stretches of two pieces are handed out `ahead` at a time, each to its own pair of
+        // workers (so no worker is ever used by two tasks at once): while this thread replays
+        // one, the workers always have the next ones to check, and neither waits on the other.
         // Packed rows keep no text: not for a reader that keeps the measurements.
         let ahead = 3
         let packs = sink == nil && options.duplicateSearch != .series
         let pairs = (0..<ahead).map { _ in [StretchWorker(for: self, packs: packs), StretchWorker(for: self, packs: packs)] }
         var stretchNumber = 0
         var queue: [InFlight] = []
-        /// The bytes at the start of `carry` already replayed. They are dropped once they are
-        /// half of it, not after every stretch: dropping moved the stretches in flight up each time.
-        var replayed = 0
 
-        /// Cuts the stretch after the ones in flight and hands it out; nil when the input is
-        /// cut to its end, or the rest has no line break (one huge record).
+        /// Reads the stretch after the ones in flight and hands it out; nil when the input is
+        /// read to its end, or the rest has no line break (one huge record).
         func launch() throws -> InFlight? {
-            let start = queue.last?.end ?? replayed
             if queue.last?.last == true { return nil }
-            try fill(start + blockBytes)
-            guard carry.count > start else { return nil }
-            // The stretch ends after its last line break (or at the end of the input)...
-            var end: Int? = carry.count
-            if !exhausted { end = carry[start...].lastIndex(of: lf).map { $0 + 1 } }
-            guard let end else { return nil }
-            // ...and is cut in two after a line break near its middle.
-            var pieces = [start..<end]
-            let half = start + (end - start) / 2
-            if let middle = carry[half..<end].firstIndex(of: lf), middle + 1 < end {
-                pieces = [start..<(middle + 1), (middle + 1)..<end]
+            guard let first = try nextPiece() else { return nil }
+            var pieces = [first.bytes]
+            var last = first.last
+            if !last, let second = try nextPiece() {
+                pieces.append(second.bytes)
+                last = second.last
             }
-            let bytes = pieces.map { Array(carry[$0]) }
             let workers = pairs[stretchNumber % ahead]
             stretchNumber += 1
-            return InFlight(
-                pieces: pieces, end: end, last: exhausted && end == carry.count,
-                work: BackgroundWork(bytes.count) { i in workers[i].read(bytes[i], layout) })
+            return InFlight(pieces: pieces, last: last, work: BackgroundWork(pieces.count) { [pieces] i in workers[i].read(pieces[i], layout) })
         }
 
         while true {
             while queue.count < ahead, let next = try launch() { queue.append(next) }
-            // Nothing in flight: the input is done, or a whole stretch has no line break. Row by row from here.
-            guard !queue.isEmpty else { return carry.count == replayed ? () : try serially(from: replayed) }
+            // Nothing in flight: the input is done, or what is left has no line break. Row by row from here.
+            guard !queue.isEmpty else { return unread.isEmpty && exhausted ? () : try serially([]) }
             let current = queue.removeFirst()
             for (i, result) in current.work.wait().enumerated() {
                 if result.endedInsideQuotes, !(current.last && i == current.pieces.count - 1) {
                     // The cut after this piece fell inside a quoted field.
                     for other in queue { _ = other.work.wait() }
-                    return try serially(from: current.pieces[i].lowerBound)
+                    return try serially(Array(current.pieces[i...]) + queue.flatMap(\.pieces))
                 }
                 replay(result, firstLine: line, &summary, sink)
                 line += result.lines
             }
             if current.last { return }
-            replayed = current.end
-            if replayed >= carry.count / 2 {
-                carry.removeSubrange(0..<replayed)
-                for k in queue.indices {
-                    queue[k].pieces = queue[k].pieces.map { ($0.lowerBound - replayed)..<($0.upperBound - replayed) }
-                    queue[k].end -= replayed
-                }
-                replayed = 0
-            }
         }
     }
 

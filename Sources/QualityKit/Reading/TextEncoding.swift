@@ -169,6 +169,11 @@ final class SkippingChunkReader: ChunkReader {
         }
         return nil
     }
+
+    /// Once the skipped bytes are behind, the upstream's own way (a file's: straight into the array).
+    func bytes(after prefix: [UInt8], more count: Int) throws -> (bytes: [UInt8], atEnd: Bool) {
+        remaining == 0 ? try upstream.bytes(after: prefix, more: count) : try bytesByChunks(after: prefix, more: count)
+    }
 }
 
 /// Transcodes a stream to UTF-8 with the C library's iconv, chunk by chunk,
