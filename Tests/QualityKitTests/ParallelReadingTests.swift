@@ -19,7 +19,7 @@ import Testing
 
     static func read(
         _ files: [(String, [UInt8])], parallel: Bool, blockBytes: Int = 2 << 20, chunkSize: Int = 1 << 20,
-        duplicateSearch: MeasurementReader.DuplicateSearch = .exact, keep: Bool = false, seriesBatchRows: Int = 16_384
+        duplicateSearch: MeasurementReader.DuplicateSearch = .exact, keep: Bool = false, seriesBatchRows: Int = 16_384, fromFiles: Bool = false
     ) -> Outcome {
         var options = MeasurementReader.Options()
         options.parallel = parallel
@@ -28,10 +28,22 @@ import Testing
         options.duplicateSearch = duplicateSearch
         let reader = MeasurementReader(catalog: .embedded, options: options)
         var kept: [QualityKit.Measurement] = []
-        for (path, bytes) in files {
-            reader.read(path: path, from: MemoryChunkReader(bytes, chunkSize: chunkSize), sink: keep ? { kept.append($0) } : nil)
+        // From files on disk, pieces are read straight from the file (`FileChunkReader.bytes(after:more:)`).
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("quality-parallel-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func open(_ k: Int) -> ChunkReader {
+            guard fromFiles else { return MemoryChunkReader(files[k].1, chunkSize: chunkSize) }
+            let url = dir.appendingPathComponent("\(k).csv")
+            if !FileManager.default.fileExists(atPath: url.path) {
+                try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                try! Data(files[k].1).write(to: url)
+            }
+            return try! FileChunkReader(path: url.path, chunkSize: chunkSize)
         }
-        reader.resolveDuplicates { MemoryChunkReader(files[$0].1, chunkSize: chunkSize) }
+        for (k, (path, _)) in files.enumerated() {
+            reader.read(path: path, from: open(k), sink: keep ? { kept.append($0) } : nil)
+        }
+        reader.resolveDuplicates { open($0) }
         return Outcome(
             diagnostics: reader.diagnostics.map(\.formatted), summaries: reader.files, measurements: kept,
             series: duplicateSearch == .series ? reader.takeSeries() : nil)
@@ -46,6 +58,11 @@ import Testing
                 #expect(parallel.diagnostics == serial.diagnostics, "block \(blockBytes), chunk \(chunkSize), \(search)", sourceLocation: sourceLocation)
                 #expect(parallel.summaries == serial.summaries, "block \(blockBytes), chunk \(chunkSize), \(search)", sourceLocation: sourceLocation)
             }
+        }
+        for (blockBytes, chunkSize) in [(7, 1), (64, 5), (4096, 17)] {
+            let parallel = read(files, parallel: true, blockBytes: blockBytes, chunkSize: chunkSize, fromFiles: true)
+            #expect(parallel.diagnostics == serial.diagnostics, "block \(blockBytes), chunk \(chunkSize), from files", sourceLocation: sourceLocation)
+            #expect(parallel.summaries == serial.summaries, "block \(blockBytes), chunk \(chunkSize), from files", sourceLocation: sourceLocation)
         }
         let twoPass = read(files, parallel: false, duplicateSearch: .twoPass)
         #expect(twoPass == serial, "serial, two-pass", sourceLocation: sourceLocation)
@@ -200,5 +217,52 @@ import Testing
             "twice.json:1:69: error: [Q301] '森林覆盖率', jiangxi, 2015 is 63.2 here but 63.1 at line 1",
             "twice.json:2:54: warning: [Q302] '森林覆盖率', jiangxi, 2016 is given again with the same value, first at line 1",
         ])
+    }
+}
+
+@Suite struct ChunkReaderTests {
+    /// Taking `count` more bytes after a prefix, again and again, gives the input's bytes
+    /// in order, with nothing lost or doubled: from a file (read straight into the array),
+    /// from memory, behind chunks read ahead, and behind a skipped BOM.
+    @Test func bytesAfterAPrefixAreTheInputInOrder() throws {
+        var generator = SystemRandomNumberGenerator()
+        let content = (0..<20_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("quality-chunks-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("bytes").path
+        try Data(content).write(to: URL(fileURLWithPath: path))
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        try Data(bom + content).write(to: URL(fileURLWithPath: path + ".bom"))
+        let makers: [(String, () throws -> ChunkReader)] = [
+            ("file", { try FileChunkReader(path: path, chunkSize: 777) }),
+            ("memory", { MemoryChunkReader(content, chunkSize: 333) }),
+            ("read ahead", {
+                let file = try FileChunkReader(path: path, chunkSize: 1000)
+                let head = [try file.nextChunk()!, try file.nextChunk()!]
+                return PrefixedChunkReader(prefix: head, rest: file)
+            }),
+            ("after a BOM", { SkippingChunkReader(try FileChunkReader(path: path + ".bom", chunkSize: 500), count: 3) }),
+        ]
+        for (name, make) in makers {
+            for step in [1, 7, 999, 4096, 30_000] {
+                let reader = try make()
+                var taken: [UInt8] = []
+                var atEnd = false
+                var rounds = 0
+                while !atEnd, rounds < 100_000 {
+                    // A short prefix each time, as a piece's part line carried over.
+                    let carried = Array(taken.suffix(min(taken.count, 5)))
+                    taken.removeLast(carried.count)
+                    let next = try reader.bytes(after: carried, more: step)
+                    #expect(next.bytes.starts(with: carried), "\(name), \(step)")
+                    #expect(next.bytes.count >= carried.count + step || next.atEnd, "\(name), \(step)")
+                    taken += next.bytes
+                    atEnd = next.atEnd
+                    rounds += 1
+                }
+                #expect(taken == content, "\(name), \(step)")
+            }
+        }
     }
 }
