@@ -282,6 +282,30 @@ public final class CSVTokenizer {
         return try next(into: &record) ? record : nil
     }
 
+    /// Reads record after record into `record`, handing each to `body`, until the input
+    /// ends or `body` returns false: what `next(into:)` would read, one by one. A run of
+    /// simple lines is read under one look at the chunk's bytes; a call to `next` for each
+    /// took a reference to the chunk and let it go again, on every row.
+    public func forEachRecord(into record: inout CSVRecord, _ body: (inout CSVRecord) -> Bool) throws {
+        while true {
+            var more = true
+            if simpleLines, !pendingCR, index < chunk.count {
+                let chunk = self.chunk
+                chunk.withUnsafeBufferPointer { buf in
+                    while more, index < buf.count {
+                        record.reset(line: line)
+                        guard let end = simpleLine(buf, from: index, line: line, &record) else { return }
+                        index = end
+                        line += 1
+                        column = 1
+                        more = body(&record)
+                    }
+                }
+            }
+            guard more, try next(into: &record), body(&record) else { return }
+        }
+    }
+
     /// Reads the next record into `record`, reusing its buffers; false at the end of the input.
     public func next(into record: inout CSVRecord) throws -> Bool {
         record.reset(line: line)

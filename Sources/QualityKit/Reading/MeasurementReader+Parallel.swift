@@ -287,16 +287,19 @@ extension MeasurementReader {
                 let start = rowStart
                 var taken = 0
                 var missing = 0
-                while i < end {
-                    let v = d.steps[i]
-                    i += 1
-                    let value = SeenTable.unpack(v.value)
-                    if !value.isMissing {
-                        let position = TextPosition(line: Int(v.line) + shift, column: Int(v.column))
-                        if !checkDuplicate(key: v.key, value, position, name: { names[Int(v.index)] }) { continue }
+                // The names through a buffer: a closure holding the array took a reference to it for every value.
+                names.withUnsafeBufferPointer { names in
+                    while i < end {
+                        let v = d.steps[i]
+                        i += 1
+                        let value = SeenTable.unpack(v.value)
+                        if !value.isMissing {
+                            let position = TextPosition(line: Int(v.line) + shift, column: Int(v.column))
+                            if !checkDuplicate(key: v.key, value, position, name: { names[Int(v.index)] }) { continue }
+                        }
+                        taken += 1
+                        if value.isMissing { missing += 1 }
                     }
-                    taken += 1
-                    if value.isMissing { missing += 1 }
                 }
                 _ = settleRow(start, taken: taken, missing: missing, &summary)
             case .seriesRow:

@@ -264,7 +264,10 @@ public final class MeasurementReader {
     func readRows(_ tokenizer: CSVTokenizer, _ layout: TableLayout, _ summary: inout FileSummary, _ sink: ((Measurement) -> Void)?) throws {
         var record = CSVRecord()
         guard deferred == nil, sink == nil, options.duplicateSearch == .series else {
-            while try tokenizer.next(into: &record) { readRow(record, layout, &summary, sink) }
+            try tokenizer.forEachRecord(into: &record) { record in
+                readRow(record, layout, &summary, sink)
+                return true
+            }
             return
         }
         // Series kept on one core (`diff` reads its two files at once, one on each): the
@@ -278,13 +281,13 @@ public final class MeasurementReader {
             var failure: (any Error)?
             do {
                 var rows = 0
-                while rows < options.seriesBatchRows {
-                    guard try tokenizer.next(into: &record) else {
-                        more = false
-                        break
-                    }
+                more = false
+                try tokenizer.forEachRecord(into: &record) { record in
                     readRow(record, layout, &batch, nil)
                     rows += 1
+                    // A full batch: more may follow.
+                    more = rows == options.seriesBatchRows
+                    return !more
                 }
             } catch {
                 // What was read before the failure still counts.
