@@ -27,6 +27,12 @@ import Testing
         #expect(set.values("spot_check_pass_rate", RegionCode(360101)).map(\.line) == [4])
         #expect(set.values("forest_coverage", RegionCode(360103)).isEmpty)
         #expect(set.latestYear == 2016)
+        // The indicators with a series, each once however its runs were interrupted.
+        #expect(set.indicators == ["forest_coverage", "spot_check_pass_rate"])
+        var looked = MeasurementSet.Builder()
+        looked.add(rows[0])
+        _ = looked.value("spot_check_pass_rate", RegionCode(360102), year: 2015)
+        #expect(looked.build().indicators == ["forest_coverage"], "a series looked at and given nothing is none")
         // The latest year is the latest with a value: a missing one later does not count.
         #expect(MeasurementSet(rows + [m("forest_coverage", 360102, 2020, .missing, line: 7)]).latestYear == 2016)
         #expect(MeasurementSet([m("forest_coverage", 360102, 2020, .missing, line: 2)]).latestYear == nil)

@@ -44,9 +44,11 @@ import Testing
             reader.read(path: path, from: open(k), sink: keep ? { kept.append($0) } : nil)
         }
         reader.resolveDuplicates { open($0) }
+        let series = duplicateSearch == .series ? reader.takeSeries() : nil
+        if let series { #expect(series.indicators == Set(series.series.keys.map(\.indicator)), "the indicators of the series, no more") }
         return Outcome(
             diagnostics: reader.diagnostics.map(\.formatted), summaries: reader.files, measurements: kept,
-            series: duplicateSearch == .series ? reader.takeSeries() : nil)
+            series: series)
     }
 
     /// Serial with every key kept is the reference; both cores and the two-pass duplicate search must match it.

@@ -40,7 +40,7 @@ public struct AttainmentEngine: Sendable {
                 let sa = order.firstIndex(of: a.element.scope)!
                 let sb = order.firstIndex(of: b.element.scope)!
                 return sa != sb ? sa < sb : a.offset < b.offset
-            }.map { Entry($0.element.target, scope: $0.element.scope, catalog, tolerance: tolerance) }
+            }.map { Entry($0.element.target, scope: $0.element.scope, catalog, tolerance: tolerance, measured: measurements.indicators) }
             bySignature[signature] = sorted
             entries[region.code] = sorted
         }
@@ -71,29 +71,36 @@ public struct AttainmentEngine: Sendable {
         let target: Target
         let scope: Scope
         let series: String
+        /// Whether any region has `series` (else none is looked for).
+        let seriesMeasured: Bool
         let context: [Indicator]
+        /// The context measures some region has (the others are not looked for).
+        let measuredContext: [Indicator]
         let counterpart: Target?
 
-        init(_ raw: Target, scope: Scope, _ catalog: Catalog, tolerance: Figure?) {
+        /// `measured`: the indicators that have a series in some region.
+        init(_ raw: Target, scope: Scope, _ catalog: Catalog, tolerance: Figure?, measured: Set<String>) {
             target = tolerance.map { raw.with(tolerance: $0) } ?? raw
             self.scope = scope
             // The catalog's own id string, as the readers give it: equal keys are then
             // found equal by identity, not byte by byte.
             series = target.indicator.map { catalog.indicator($0)?.id ?? $0 } ?? target.id
+            seriesMeasured = measured.contains(series)
             context = catalog.contextMeasures(for: series)
+            measuredContext = context.filter { measured.contains($0.id) }
             counterpart = catalog.nationalCounterpart(of: target)
         }
     }
 
     /// Judges one target for one region.
     public func judge(_ raw: Target, scope: Scope, region: RegionCode) -> Attainment {
-        judge(Entry(raw, scope: scope, catalog, tolerance: tolerance), region: region)
+        judge(Entry(raw, scope: scope, catalog, tolerance: tolerance, measured: measurements.indicators), region: region)
     }
 
     private func judge(_ entry: Entry, region: RegionCode) -> Attainment {
         let target = entry.target
-        let series = measurements.values(entry.series, region)
-        let context = entry.context.compactMap { indicator -> ContextSeries? in
+        let series = entry.seriesMeasured ? measurements.values(entry.series, region) : []
+        let context = entry.measuredContext.compactMap { indicator -> ContextSeries? in
             let obs = measurements.values(indicator.id, region)
             return obs.isEmpty ? nil : ContextSeries(indicator: indicator, observations: obs)
         }

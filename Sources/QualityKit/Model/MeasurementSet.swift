@@ -124,6 +124,9 @@ public struct MeasurementSet: Sendable, Equatable {
     public private(set) var series: [SeriesKey: [Observation]] = [:]
     /// Names given beside sub-province codes.
     public private(set) var regionNames: [RegionCode: String] = [:]
+    /// The indicators that have a series in some region: a judge looks for no series of
+    /// any other (most targets of a county panel have no data at all).
+    public private(set) var indicators: Set<String> = []
     /// The latest year that has any value: the default as-of year.
     public let latestYear: Int?
     /// How many observations the series hold, missing values included.
@@ -136,9 +139,10 @@ public struct MeasurementSet: Sendable, Equatable {
         self = builder.build()
     }
 
-    private init(series: [SeriesKey: [Observation]], regionNames: [RegionCode: String], latestYear: Int?, count: Int) {
+    private init(series: [SeriesKey: [Observation]], regionNames: [RegionCode: String], indicators: Set<String>, latestYear: Int?, count: Int) {
         self.series = series
         self.regionNames = regionNames
+        self.indicators = indicators
         self.latestYear = latestYear
         self.count = count
     }
@@ -164,6 +168,10 @@ public struct MeasurementSet: Sendable, Equatable {
         private var latestYear: Int?
         /// The observations added so far.
         private var count = 0
+        /// The indicators given a series so far, and the last one (series of one indicator
+        /// usually come one after another: it is hashed when it changes, not for every series).
+        private var indicators: Set<String> = []
+        private var lastIndicator: String?
         /// Every provenance handed out, each once.
         private var provenances: Set<Provenance> = []
         private var lastProvenance: Provenance?
@@ -264,7 +272,13 @@ public struct MeasurementSet: Sendable, Equatable {
         private mutating func flush() {
             guard let key = runKey else { return }
             // A series looked at (`value`) but given nothing is no series.
-            if !run.isEmpty { grouped[key] = run }
+            if !run.isEmpty {
+                grouped[key] = run
+                if key.indicator != lastIndicator {
+                    indicators.insert(key.indicator)
+                    lastIndicator = key.indicator
+                }
+            }
             if runOutOfOrder { outOfOrder.insert(key) }
             lastRunCount = run.count
             run = []
@@ -278,7 +292,7 @@ public struct MeasurementSet: Sendable, Equatable {
             flush()
             // Stable: the years given twice (a missing value and a value) keep their order.
             for key in outOfOrder { grouped[key]!.sort { $0.year < $1.year } }
-            let set = MeasurementSet(series: grouped, regionNames: regionNames, latestYear: latestYear, count: count)
+            let set = MeasurementSet(series: grouped, regionNames: regionNames, indicators: indicators, latestYear: latestYear, count: count)
             self = Builder()
             return set
         }
