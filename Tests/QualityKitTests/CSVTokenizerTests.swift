@@ -118,6 +118,40 @@ func tokenize(_ bytes: [UInt8], chunkSize: Int = 1 << 20, delimiter: UInt8 = UIn
         #expect(try decode(be, chunkSize: chunkSize) == (Self.text, .utf16BE))
     }
 
+    /// GB18030 read through the table of two-byte sequences is, byte for byte, what iconv
+    /// alone makes of it: every two-byte sequence, then random bytes (weighted to lead and
+    /// trail bytes, four-byte sequences and invalid ones), cut into chunks of many sizes.
+    @Test func theTableOfPairsChangesNoByte() throws {
+        func decoded(_ bytes: [UInt8], chunkSize: Int, table: Bool) throws -> (bytes: [UInt8], invalid: Int) {
+            let reader = try IconvChunkReader(upstream: MemoryChunkReader(bytes, chunkSize: chunkSize), from: "GB18030")
+            reader.pairsFrom = table ? 0 : .max
+            var out: [UInt8] = []
+            while let c = try reader.nextChunk() { out += c }
+            return (out, reader.invalidSequences)
+        }
+        var every: [UInt8] = []
+        for lead in UInt8(0x80)...0xFF {
+            for trail in UInt8(0x30)...0xFF { every += [lead, trail, 0x41] }
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x0A, 0x2C, 0x30, 0x39, 0x41, 0x7F, 0x80, 0x81, 0x82, 0x84, 0x90, 0xA1, 0xB0, 0xC9, 0xD7, 0xE3, 0xFE, 0xFF, 0x40, 0x7E, 0xAD]
+        var inputs = [every]
+        for _ in 0..<200 {
+            inputs.append((0..<Int.random(in: 0...300, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+        }
+        var tablePairs = 0
+        for input in inputs {
+            for chunkSize in [1, 2, 3, 5, 64, 1 << 20] {
+                let plain = try decoded(input, chunkSize: chunkSize, table: false)
+                let fast = try decoded(input, chunkSize: chunkSize, table: true)
+                #expect(fast.bytes == plain.bytes, "chunks of \(chunkSize)")
+                #expect(fast.invalid == plain.invalid, "chunks of \(chunkSize)")
+            }
+        }
+        for entry in GB18030Pairs.shared.table where entry != 0 { tablePairs += 1 }
+        #expect(tablePairs > 20_000, "the table holds GBK's two-byte characters")
+    }
+
     /// Each invalid GB18030 sequence, and one cut off by the end, becomes one 0xFF byte
     /// (which the tokenizer then reports), however the input is cut into chunks.
     @Test(arguments: [1, 2, 3, 1 << 20])
