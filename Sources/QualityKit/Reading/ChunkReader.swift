@@ -7,8 +7,8 @@ import Glibc
 /// A stream of byte chunks; `nil` at the end. Readers never hold a whole file.
 public protocol ChunkReader: AnyObject {
     func nextChunk() throws -> [UInt8]?
-    /// `prefix` followed by the next `count` bytes (fewer at the end), as one array, and
-    /// whether the input has ended. A file is read straight into the array.
+    /// `prefix` followed by at least the next `count` bytes (fewer only at the end), as one
+    /// array, and whether the input has ended. A file is read straight into the array.
     func bytes(after prefix: [UInt8], more count: Int) throws -> (bytes: [UInt8], atEnd: Bool)
 }
 

@@ -1,8 +1,9 @@
 /// The rows of a large table, read on both cores.
 ///
-/// The reader that owns the file cuts the text after the header into stretches
-/// of about `parallelBlockBytes` at line breaks, and each stretch in two near
-/// its middle. Two worker readers tokenize and check the halves at once; what
+/// The reader that owns the file reads the text after the header in stretches
+/// of two pieces of about half `parallelBlockBytes`, each read straight from the
+/// file into its own array and ending at a line break (the part line after it
+/// begins the next). Two worker readers tokenize and check the pieces at once; what
 /// needs every earlier row (the duplicate check and the row's account) they
 /// leave as steps, packed into plain words so that handing them over costs
 /// no allocation per row (when the owner keeps no measurements; otherwise
