@@ -329,29 +329,10 @@ struct JSONWriter {
     }
 }
 
-/// Bytes kept one after another behind one pointer, read in place by where they start:
-/// no array is shared, so reading them takes no reference.
-final class GrowingBytes {
-    private let buffer = ByteBuffer()
-
-    /// Keeps `bytes`; returns where they start.
-    func append(_ bytes: [UInt8]) -> Int {
-        let start = buffer.count
-        buffer.append(bytes)
-        return start
-    }
-
-    /// How many bytes are kept.
-    var count: Int { buffer.count }
-
-    /// The `count` bytes kept from `start`, valid until more are kept.
-    func bytes(_ start: Int, _ count: Int) -> UnsafeBufferPointer<UInt8> {
-        buffer.withBytes { UnsafeBufferPointer(rebasing: $0[start..<start + count]) }
-    }
-}
-
-/// Growable bytes behind one pointer, for the writer's appends of a few bytes each.
-private final class ByteBuffer {
+/// Growable bytes behind one pointer, for the writer's appends of a few bytes each;
+/// also bytes kept one after another and read in place by where they start (no array
+/// is shared, so reading them takes no reference).
+final class ByteBuffer {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private(set) var count = 0
@@ -418,10 +399,23 @@ private final class ByteBuffer {
         bytes.withUnsafeBufferPointer { append($0) }
     }
 
+    /// Keeps `bytes` after those already kept; returns where they start.
+    func keep(_ bytes: [UInt8]) -> Int {
+        let start = count
+        append(bytes)
+        return start
+    }
+
+    /// The `count` bytes kept from `start`, valid until more are written.
+    func bytes(_ start: Int, _ count: Int) -> UnsafeBufferPointer<UInt8> {
+        precondition(start >= 0 && count >= 0 && start + count <= self.count, "bytes kept")
+        return UnsafeBufferPointer(start: base + start, count: count)
+    }
+
     func copy() -> [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
-    /// The bytes, in place, for as long as `body` runs (or until more are written).
-    func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { body(UnsafeBufferPointer(start: base, count: count)) }
+    /// The bytes, in place, for as long as `body` runs.
+    func withBytes(_ body: (UnsafeBufferPointer<UInt8>) -> Void) { body(UnsafeBufferPointer(start: base, count: count)) }
 
     /// Empties the buffer, keeping its memory for what comes next.
     func removeAll() { count = 0 }

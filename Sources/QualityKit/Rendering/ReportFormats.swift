@@ -185,7 +185,7 @@ enum ReportFormats {
         private var byTarget: [ObjectIdentifier: Runs] = [:]
         /// The runs' bytes, one after another (read in place: no array is shared, so
         /// copying a run takes no reference).
-        private let runBytes = GrowingBytes()
+        private let runBytes = ByteBuffer()
 
         /// Where each run of a target's keys lies in `runBytes`: its start, and the start of the next.
         struct Runs {
@@ -198,7 +198,7 @@ enum ReportFormats {
         /// writing). By index and in memory no other object shares: it is asked once for
         /// every point of every series.
         private var openings: [Opening] = []
-        private let openingBytes = GrowingBytes()
+        private let openingBytes = ByteBuffer()
         /// The depths an opening is kept for; a point deeper (never in a report) is written whole.
         private static let depths = 16
 
@@ -229,7 +229,7 @@ enum ReportFormats {
             let index = provenance.ordinal * Self.depths + depth
             if index >= openings.count { openings += Array(repeating: Opening(), count: index + 1 - openings.count) }
             openings[index] = Opening(
-                provenance: ObjectIdentifier(provenance), start: openingBytes.append(opening.bytes), count: opening.bytes.count, keys: opening.keys)
+                provenance: ObjectIdentifier(provenance), start: openingBytes.keep(opening.bytes), count: opening.bytes.count, keys: opening.keys)
         }
 
         /// The runs' bytes for `r`'s target, for a result object open at `depth`.
@@ -240,7 +240,7 @@ enum ReportFormats {
             let starts = Run.allCases.map { run in
                 var w = JSONWriter(followingElementsAtDepth: depth)
                 Self.write(run, of: r, &w)
-                return runBytes.append(w.take())
+                return runBytes.keep(w.take())
             }
             let runs = Runs(bounds: (starts[0], starts[1], starts[2], starts[3], runBytes.count))
             byTarget[key] = runs
