@@ -23,8 +23,9 @@ public struct CLIContext: Sendable {
     /// Writes a whole file (for `--output` and the GitHub step summary).
     public var writeFile: @Sendable (String, String, Bool) throws -> Void
     /// Writes a file's bytes exactly, appending when asked (for `convert` in another
-    /// encoding, and a streamed report's pieces, which are never made text again).
-    public var writeBytes: @Sendable (String, [UInt8], Bool) throws -> Void
+    /// encoding, and a streamed report's pieces, which are written from where they lie:
+    /// never made text again, never copied).
+    public var writeBytes: @Sendable (String, UnsafeBufferPointer<UInt8>, Bool) throws -> Void
     /// Takes what a command read and no longer needs, to be freed by the process's exit
     /// rather than object by object (millions of them, after a large table: a quarter of
     /// a second). Tests keep the default, which lets go at once.
@@ -39,7 +40,7 @@ public struct CLIContext: Sendable {
         open: @escaping @Sendable (String) throws -> ChunkReader = { try FileChunkReader(path: $0) },
         canReopen: @escaping @Sendable (String) -> Bool = FileChunkReader.isRegularFile,
         writeFile: @escaping @Sendable (String, String, Bool) throws -> Void = CLIContext.writeToDisk,
-        writeBytes: @escaping @Sendable (String, [UInt8], Bool) throws -> Void = CLIContext.writeToDisk,
+        writeBytes: @escaping @Sendable (String, UnsafeBufferPointer<UInt8>, Bool) throws -> Void = CLIContext.writeToDisk,
         keepUntilExit: @escaping @Sendable (any Sendable) -> Void = { _ in }
     ) {
         self.environment = environment
@@ -56,15 +57,15 @@ public struct CLIContext: Sendable {
 
     /// Writes `text` to `path`, appending when asked.
     public static func writeToDisk(path: String, text: String, append: Bool) throws {
-        try writeToDisk(path: path, bytes: Array(text.utf8), append: append)
+        try Array(text.utf8).withUnsafeBufferPointer { try writeToDisk(path: path, bytes: $0, append: append) }
     }
 
     /// Writes `bytes` to `path`, appending when asked.
-    public static func writeToDisk(path: String, bytes: [UInt8], append: Bool) throws {
+    public static func writeToDisk(path: String, bytes: UnsafeBufferPointer<UInt8>, append: Bool) throws {
         let fd = Glibc.open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0o644)
         guard fd >= 0 else { throw FileWriteError(errno: errno) }
         defer { Glibc.close(fd) }
-        if let failed = bytes.withUnsafeBufferPointer({ writeAll(fd, $0) }) { throw FileWriteError(errno: failed) }
+        if let failed = writeAll(fd, bytes) { throw FileWriteError(errno: failed) }
     }
 
     /// Why a file could not be written, as the system says it.

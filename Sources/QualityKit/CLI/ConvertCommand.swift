@@ -33,7 +33,7 @@ enum ConvertCommand {
         if let path = args.value("--output") {
             let bytes = MeasurementWriter.encode(text, as: TextEncoding(name: encodingName)!)
             do {
-                try context.writeBytes(path, bytes, false)
+                try bytes.withUnsafeBufferPointer { try context.writeBytes(path, $0, false) }
             } catch {
                 context.err("quality: error: cannot write '\(escapingControls(path))': \(error)\n")
                 return .failure

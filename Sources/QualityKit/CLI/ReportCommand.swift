@@ -83,7 +83,7 @@ enum ReportCommand {
         }
         let emitBytes: (UnsafeBufferPointer<UInt8>) -> Void = { piece in
             guard outputPath != nil else { return context.outBytes(piece) }
-            save { try context.writeBytes($0, Array(piece), $1) }
+            save { try context.writeBytes($0, piece, $1) }
         }
         switch format {
         case "markdown": emit(ReportFormats.markdown(doc, lang: lang))
