@@ -207,6 +207,48 @@ import Testing
         #expect(try JSONSerialization.jsonObject(with: Data(plain)) is [String: Any])
     }
 
+    /// What `write` puts in an array with a lane's copies (`WrittenOnce`), having checked
+    /// that it is byte for byte what it puts there with nothing copied.
+    static func writtenInArray(_ write: (inout JSONWriter, ReportFormats.WrittenOnce?) -> Void) -> String {
+        func written(_ fragments: ReportFormats.WrittenOnce?) -> String {
+            var w = JSONWriter()
+            w.beginArray()
+            write(&w, fragments)
+            w.endArray()
+            return String(decoding: w.takeFinished(), as: UTF8.self)
+        }
+        let copied = written(ReportFormats.WrittenOnce())
+        #expect(copied == written(nil))
+        return copied
+    }
+
+    /// A result that carries no data is copied whole from the one written before for its
+    /// target, but only for the same verdict: the same target judged otherwise (another
+    /// scope, status or reason), or at another depth, is written anew, byte for byte as
+    /// with nothing copied.
+    @Test func aResultWithoutDataIsCopiedOnlyForTheSameVerdict() throws {
+        let target = try #require(Catalog.embedded.targets.first { $0.kind == .qualitative })
+        func result(_ scope: Scope, _ status: AttainmentStatus, _ reason: String) -> Attainment {
+            Attainment(
+                target: target, scope: scope, region: RegionCode(360100), status: status, actual: nil, baseline: nil, projected: nil,
+                observedRate: nil, requiredRate: nil, ratio: nil, reason: Reason(zh: reason, en: reason), stabilityUnverified: false, series: [],
+                counterpart: nil, context: [])
+        }
+        let results = [
+            result(.own, .qualitative, "定性目标"), result(.own, .qualitative, "定性目标"), result(.benchmark, .qualitative, "定性目标"),
+            result(.benchmark, .noData, "没有数据"), result(.benchmark, .noData, "2015年无评估"), result(.own, .qualitative, "定性目标"),
+        ]
+        let copied = Self.writtenInArray { w, fragments in
+            for r in results { ReportFormats.write(r, lang: .zh, &w, fragments: fragments) }
+            w.beginArray()
+            for r in results { ReportFormats.write(r, lang: .zh, &w, fragments: fragments) }
+            w.endArray()
+        }
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(copied.utf8)) as? [Any])
+        #expect(parsed.compactMap { ($0 as? [String: Any])?["scope"] as? String } == ["own", "own", "benchmark", "benchmark", "benchmark", "own"])
+        #expect(parsed.compactMap { ($0 as? [String: Any])?["reason"] as? String }.suffix(3) == ["没有数据", "2015年无评估", "定性目标"])
+    }
+
     /// A point's opening is found by its provenance's ordinal and depth: a provenance of
     /// another set with the same ordinal, met in turn with the first, is written with its
     /// own source and note, byte for byte as with nothing copied.
@@ -216,9 +258,7 @@ import Testing
         let points = [(2015, a, "63.1"), (2016, b, "70"), (2017, a, "71.5")].map { year, provenance, value in
             Observation(year: year, value: .number(Figure(value)!), provenance: provenance, line: year - 2013)
         }
-        func written(_ fragments: ReportFormats.WrittenOnce?) -> String {
-            var w = JSONWriter()
-            w.beginArray()
+        let copied = Self.writtenInArray { w, fragments in
             // Twice at one depth and once deeper, so each opening is asked for again; then
             // deeper than openings are kept for, where each point is written whole.
             ReportFormats.write(points, &w, fragments: fragments)
@@ -230,11 +270,7 @@ import Testing
             ReportFormats.write(points, &w, fragments: fragments)
             for _ in 0..<20 { w.endArray() }
             w.endArray()
-            w.endArray()
-            return String(decoding: w.takeFinished(), as: UTF8.self)
         }
-        let copied = written(ReportFormats.WrittenOnce())
-        #expect(copied == written(nil))
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(copied.utf8)) as? [Any])
         let first = try #require(parsed.first as? [[String: Any]])
         #expect(first.map { $0["source"] as? String } == ["统计年鉴", "生态环境状况公报", "统计年鉴"])

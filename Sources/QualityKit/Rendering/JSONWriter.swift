@@ -78,10 +78,13 @@ struct JSONWriter {
     /// Appends the bytes of `elements` elements written by a writer made with
     /// `init(followingElementsAtDepth: depth)`, at that depth, after some element.
     mutating func splice(_ fragment: UnsafeBufferPointer<UInt8>, elements: Int) {
-        precondition(!afterKey && depth > 0 && innermost > 0, "a fragment follows an element, never a key or a container's opening")
+        precondition(standsAfterElement, "a fragment follows an element, never a key or a container's opening")
         out.append(fragment)
         innermost += elements
     }
+
+    /// Whether the writer stands after an element of an open container, where `splice` can put one.
+    var standsAfterElement: Bool { !afterKey && depth > 0 && innermost > 0 }
 
     /// The bytes written so far.
     var bytes: [UInt8] { out.copy() }

@@ -130,6 +130,7 @@ enum ReportFormats {
     /// A result, its keys sorted. With `fragments`, the keys that depend on the
     /// target alone are copied from those written for the target before.
     static func write(_ r: Attainment, lang: Language, _ w: inout JSONWriter, fragments: WrittenOnce? = nil) {
+        if fragments != nil, fragments!.spliceDataless(r, lang: lang, &w) { return }
         w.beginObject()
         let constant = fragments?.runs(of: r, depth: w.depth)
         func writeConstant(_ run: WrittenOnce.Run) {
@@ -230,6 +231,50 @@ enum ReportFormats {
             if index >= openings.count { openings += Array(repeating: Opening(), count: index + 1 - openings.count) }
             openings[index] = Opening(
                 provenance: ObjectIdentifier(provenance), start: openingBytes.keep(opening.bytes), count: opening.bytes.count, keys: opening.keys)
+        }
+
+        /// Results that carry no data (a qualitative goal, a target with no series): their
+        /// bytes depend on the target and the verdict alone, the same in every region, so
+        /// each is written once per target and copied whole. By target, with the verdict
+        /// it was written for: another verdict on the same target is written anew.
+        private var dataless: [ObjectIdentifier: Dataless] = [:]
+        /// The depth of the results in `dataless` (a result is begun one level above its keys').
+        private var datalessDepth = 0
+
+        private struct Dataless {
+            let status: AttainmentStatus
+            let scope: Scope
+            let stabilityUnverified: Bool
+            let reason: Reason
+            let language: Language
+            let start: Int, count: Int
+
+            func fits(_ r: Attainment, _ lang: Language) -> Bool {
+                r.status == status && r.scope == scope && r.stabilityUnverified == stabilityUnverified && lang == language && r.reason == reason
+            }
+        }
+
+        /// Writes `r` as the copy of a result written before, if it carries no data and `w`
+        /// stands after an element (a copy cannot begin a container); false, writing nothing, otherwise.
+        func spliceDataless(_ r: Attainment, lang: Language, _ w: inout JSONWriter) -> Bool {
+            guard r.status == .qualitative || r.status == .noData, w.standsAfterElement else { return false }
+            guard r.actual == nil, r.baseline == nil, r.series.isEmpty, r.context.isEmpty,
+                r.projected == nil, r.observedRate == nil, r.requiredRate == nil, r.ratio == nil
+            else { return false }
+            if w.depth != datalessDepth { dataless = [:]; datalessDepth = w.depth }
+            let key = ObjectIdentifier(r.target)
+            if let known = dataless[key], known.fits(r, lang) {
+                w.splice(runBytes.bytes(known.start, known.count), elements: 1)
+                return true
+            }
+            var whole = JSONWriter(followingElementsAtDepth: w.depth)
+            ReportFormats.write(r, lang: lang, &whole, fragments: nil)
+            let bytes = whole.take()
+            dataless[key] = Dataless(
+                status: r.status, scope: r.scope, stabilityUnverified: r.stabilityUnverified, reason: r.reason, language: lang,
+                start: runBytes.keep(bytes), count: bytes.count)
+            bytes.withUnsafeBufferPointer { w.splice($0, elements: 1) }
+            return true
         }
 
         /// The runs' bytes for `r`'s target, for a result object open at `depth`.
