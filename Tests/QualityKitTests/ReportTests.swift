@@ -223,9 +223,9 @@ import Testing
     }
 
     /// A result that carries no data is copied whole from the one written before for its
-    /// target, but only for the same verdict: the same target judged otherwise (another
-    /// scope, status or reason), or at another depth, is written anew, byte for byte as
-    /// with nothing copied.
+    /// target and scope, but only for the same verdict: the same target judged otherwise
+    /// (another scope, status or reason), or at another depth, is written anew, byte for
+    /// byte as with nothing copied.
     @Test func aResultWithoutDataIsCopiedOnlyForTheSameVerdict() throws {
         let target = try #require(Catalog.embedded.targets.first { $0.kind == .qualitative })
         func result(_ scope: Scope, _ status: AttainmentStatus, _ reason: String) -> Attainment {
@@ -237,6 +237,7 @@ import Testing
         let results = [
             result(.own, .qualitative, "定性目标"), result(.own, .qualitative, "定性目标"), result(.benchmark, .qualitative, "定性目标"),
             result(.benchmark, .noData, "没有数据"), result(.benchmark, .noData, "2015年无评估"), result(.own, .qualitative, "定性目标"),
+            result(.own, .qualitative, "另一原因"),
         ]
         let copied = Self.writtenInArray { w, fragments in
             for r in results { ReportFormats.write(r, lang: .zh, &w, fragments: fragments) }
@@ -245,8 +246,8 @@ import Testing
             w.endArray()
         }
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(copied.utf8)) as? [Any])
-        #expect(parsed.compactMap { ($0 as? [String: Any])?["scope"] as? String } == ["own", "own", "benchmark", "benchmark", "benchmark", "own"])
-        #expect(parsed.compactMap { ($0 as? [String: Any])?["reason"] as? String }.suffix(3) == ["没有数据", "2015年无评估", "定性目标"])
+        #expect(parsed.compactMap { ($0 as? [String: Any])?["scope"] as? String } == ["own", "own", "benchmark", "benchmark", "benchmark", "own", "own"])
+        #expect(parsed.compactMap { ($0 as? [String: Any])?["reason"] as? String }.suffix(4) == ["没有数据", "2015年无评估", "定性目标", "另一原因"])
     }
 
     /// A point's opening is found by its provenance's ordinal and depth: a provenance of

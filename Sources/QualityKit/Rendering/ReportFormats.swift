@@ -128,7 +128,8 @@ enum ReportFormats {
     }
 
     /// A result, its keys sorted. With `fragments`, the keys that depend on the
-    /// target alone are copied from those written for the target before.
+    /// target alone are copied from those written for the target before, and a
+    /// result that carries no data is copied whole.
     static func write(_ r: Attainment, lang: Language, _ w: inout JSONWriter, fragments: WrittenOnce? = nil) {
         if fragments != nil, fragments!.spliceDataless(r, lang: lang, &w) { return }
         w.beginObject()
@@ -172,7 +173,8 @@ enum ReportFormats {
     /// written once per target and copied into the result of every region: on
     /// thousands of regions they are half the text. And an observation's keys up
     /// to its value, written once per provenance: series points are most of the rest.
-    /// One lane of the parallel writing owns each instance.
+    /// And whole results that carry no data (`spliceDataless`). One lane of the
+    /// parallel writing owns each instance.
     final class WrittenOnce: @unchecked Sendable {
         /// The runs of such keys, between the keys that vary, in key order.
         enum Run: Int, CaseIterable {
@@ -234,23 +236,28 @@ enum ReportFormats {
         }
 
         /// Results that carry no data (a qualitative goal, a target with no series): their
-        /// bytes depend on the target and the verdict alone, the same in every region, so
-        /// each is written once per target and copied whole. By target, with the verdict
-        /// it was written for: another verdict on the same target is written anew.
-        private var dataless: [ObjectIdentifier: Dataless] = [:]
+        /// bytes depend on the target, its scope and the verdict alone, the same in every
+        /// region, so each is written once and copied whole. One is kept a target and scope,
+        /// with the verdict it was written for: another verdict is written as any result and
+        /// not kept, so what a lane keeps never grows with the regions.
+        private var dataless: [DatalessKey: Dataless] = [:]
         /// The depth of the results in `dataless` (a result is begun one level above its keys').
         private var datalessDepth = 0
 
+        private struct DatalessKey: Hashable {
+            let target: ObjectIdentifier
+            let scope: Scope
+        }
+
         private struct Dataless {
             let status: AttainmentStatus
-            let scope: Scope
             let stabilityUnverified: Bool
             let reason: Reason
             let language: Language
             let start: Int, count: Int
 
             func fits(_ r: Attainment, _ lang: Language) -> Bool {
-                r.status == status && r.scope == scope && r.stabilityUnverified == stabilityUnverified && lang == language && r.reason == reason
+                r.status == status && r.stabilityUnverified == stabilityUnverified && lang == language && r.reason == reason
             }
         }
 
@@ -262,8 +269,9 @@ enum ReportFormats {
                 r.projected == nil, r.observedRate == nil, r.requiredRate == nil, r.ratio == nil
             else { return false }
             if w.depth != datalessDepth { dataless = [:]; datalessDepth = w.depth }
-            let key = ObjectIdentifier(r.target)
-            if let known = dataless[key], known.fits(r, lang) {
+            let key = DatalessKey(target: ObjectIdentifier(r.target), scope: r.scope)
+            if let known = dataless[key] {
+                guard known.fits(r, lang) else { return false }
                 w.splice(runBytes.bytes(known.start, known.count), elements: 1)
                 return true
             }
@@ -271,7 +279,7 @@ enum ReportFormats {
             ReportFormats.write(r, lang: lang, &whole, fragments: nil)
             let bytes = whole.take()
             dataless[key] = Dataless(
-                status: r.status, scope: r.scope, stabilityUnverified: r.stabilityUnverified, reason: r.reason, language: lang,
+                status: r.status, stabilityUnverified: r.stabilityUnverified, reason: r.reason, language: lang,
                 start: runBytes.keep(bytes), count: bytes.count)
             bytes.withUnsafeBufferPointer { w.splice($0, elements: 1) }
             return true
