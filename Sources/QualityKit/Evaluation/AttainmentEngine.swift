@@ -67,7 +67,9 @@ public struct AttainmentEngine: Sendable {
     /// A target with what judging it reads in any region: its own series and its
     /// context measures' (usually none), and its national counterpart.
     /// Nothing else of the measurements goes into a judgement but the as-of year.
-    struct Entry {
+    /// A class: every region of a province is judged on the same entries, and a copy
+    /// of a struct of them was five references counted for each judgement.
+    final class Entry: Sendable {
         let target: Target
         let scope: Scope
         let series: String
