@@ -124,15 +124,16 @@ enum ReportCommand {
             readByProvince[report.region.provinceCode] = read
         }
         let reported = Set(reports.map(\.region))
-        // One pass over the series, each looked at once (a county panel has hundreds of
-        // thousands), half of them on each core.
+        // One pass over the series' keys, half of them on each core; a series' values are
+        // read only when it is unused (reading every series' array was a cache miss each).
         let series = set.series
         let middle = series.index(series.startIndex, offsetBy: series.count / 2)
         let halves = parallelMap(2) { [readByProvince] half in
             var unused: [(key: SeriesKey, count: Int)] = []
-            for (key, observations) in series[half == 0 ? series.startIndex..<middle : middle..<series.endIndex]
-            where reported.contains(key.region) && readByProvince[key.region.provinceCode]?.contains(key.indicator) != true {
-                unused.append((key, observations.count { !$0.value.isMissing }))
+            for index in series.indices[half == 0 ? series.startIndex..<middle : middle..<series.endIndex] {
+                let key = series.keys[index]
+                guard reported.contains(key.region), readByProvince[key.region.provinceCode]?.contains(key.indicator) != true else { continue }
+                unused.append((key, series.values[index].count { !$0.value.isMissing }))
             }
             return unused
         }
