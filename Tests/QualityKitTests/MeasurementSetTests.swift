@@ -113,6 +113,22 @@ import Testing
         #expect(builder.provenance(source: "统计年鉴", note: "初步数", file: "b.csv") !== other)
         #expect([composed, decomposed, other].map(\.ordinal) == [0, 1, 2])
     }
+
+    /// An observation does not count its provenance, so one kept after its reader and set
+    /// are gone still gives back its source, note and file.
+    @Test func anObservationOutlivesItsSet() {
+        func readOne() -> Observation? {
+            var options = MeasurementReader.Options()
+            options.duplicateSearch = .series
+            let reader = MeasurementReader(catalog: .embedded, options: options)
+            let text = "indicator,region,year,value,source,note\n森林覆盖率,360102,2015,63.1,\"林业局, 公报\",初步数\n"
+            reader.read(path: "kept.csv", from: MemoryChunkReader(Array(text.utf8), chunkSize: 16))
+            return reader.takeSeries().observation("forest_coverage", RegionCode(360102), year: 2015)
+        }
+        let kept = readOne()
+        #expect(kept.map { [$0.source, $0.note, $0.file] } == ["林业局, 公报", "初步数", "kept.csv"])
+        #expect(kept?.value == .number(Figure("63.1")!))
+    }
 }
 
 /// The interner behind every byte-level cache: whatever the order of lookups (a run of

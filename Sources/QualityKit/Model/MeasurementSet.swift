@@ -2,10 +2,14 @@
 ///
 /// Millions of these are kept for a county panel, so an observation is 24 bytes:
 /// the texts every row of a source shares (source, note, file) sit in one
-/// `Provenance` the rows point to (a copy retains one reference, not three
-/// strings), and the year, the line and the kind of value share one word.
+/// `Provenance` the rows point to, and the year, the line and the kind of value
+/// share one word. The pointer is not counted: a provenance lives as long as the
+/// process (see `Provenance`), so an observation is plain bytes, copied with no
+/// reference counted (every copy of millions counted on the same few objects, on
+/// the cache line both cores shared).
 public struct Observation: Sendable, Hashable {
-    let provenance: Provenance
+    private let provenanceReference: Unmanaged<Provenance>
+    var provenance: Provenance { provenanceReference.takeUnretainedValue() }
     /// A number's digits; 0 for other values.
     private let mantissa: Int64
     /// The line (low 40 bits), the year (16 bits) and the kind (top 8 bits: a
@@ -50,7 +54,7 @@ public struct Observation: Sendable, Hashable {
             mantissa = 0
             kind = Self.missingKind
         }
-        self.provenance = provenance
+        provenanceReference = .passUnretained(provenance)
         packed = kind << 56 | UInt64(UInt16(truncatingIfNeeded: year)) << 40 | UInt64(min(max(line, 0), Self.lastLine))
     }
 
@@ -67,34 +71,56 @@ public struct Observation: Sendable, Hashable {
 }
 
 /// Where a value came from: its source and note as written, and the file read.
+///
+/// Never freed: observations point to their provenance without counting it. A set
+/// makes one for each distinct source, note and file it reads (a handful a file,
+/// as many as the rows only if every row gives another note), so what is kept after
+/// the set is gone is that handful.
 final class Provenance: Sendable, Hashable {
-    let source: String
-    let note: String
-    let file: String
+    let texts: Texts
     /// Its place among its set's provenances, counted from 0 in the order they were
     /// first met: a small table indexed by it answers what a dictionary would hash for.
     let ordinal: Int
 
-    init(source: String, note: String, file: String, ordinal: Int) {
-        self.source = source
-        self.note = note
-        self.file = file
+    var source: String { texts.source }
+    var note: String { texts.note }
+    var file: String { texts.file }
+
+    init(_ texts: Texts, ordinal: Int) {
+        self.texts = texts
         self.ordinal = ordinal
+        // The one reference never given back: what keeps the pointers of observations valid.
+        _ = Unmanaged.passRetained(self)
     }
 
-    /// Texts are the same when their bytes are: a source is kept as written, and
-    /// hashing by bytes skips the Unicode normalization `String` hashes Chinese text with.
-    static func == (a: Provenance, b: Provenance) -> Bool {
-        a === b || (sameBytes(a.source, b.source) && sameBytes(a.note, b.note) && sameBytes(a.file, b.file))
+    convenience init(source: String, note: String, file: String, ordinal: Int) {
+        self.init(Texts(source: source, note: note, file: file), ordinal: ordinal)
     }
 
-    func hash(into hasher: inout Hasher) {
-        for text in [source, note, file] {
-            var text = text
-            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-            hasher.combine(0xFF as UInt8)  // never in UTF-8: where one text ends
+    /// A provenance's texts, looked up before one is made (each made is kept for good).
+    /// The same when their bytes are: a source is kept as written, and hashing by bytes
+    /// skips the Unicode normalization `String` hashes Chinese text with.
+    struct Texts: Sendable, Hashable {
+        let source: String
+        let note: String
+        let file: String
+
+        static func == (a: Texts, b: Texts) -> Bool {
+            sameBytes(a.source, b.source) && sameBytes(a.note, b.note) && sameBytes(a.file, b.file)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            for text in [source, note, file] {
+                var text = text
+                text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+                hasher.combine(0xFF as UInt8)  // never in UTF-8: where one text ends
+            }
         }
     }
+
+    static func == (a: Provenance, b: Provenance) -> Bool { a === b || a.texts == b.texts }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(texts) }
 }
 
 /// Whether two texts are the same bytes (`==` on `String` compares canonical equivalents).
@@ -172,8 +198,8 @@ public struct MeasurementSet: Sendable, Equatable {
         /// usually come one after another: it is hashed when it changes, not for every series).
         private var indicators: Set<String> = []
         private var lastIndicator: String?
-        /// Every provenance handed out, each once.
-        private var provenances: Set<Provenance> = []
+        /// Every provenance handed out, each once, by its texts.
+        private var provenances: [Provenance.Texts: Provenance] = [:]
         private var lastProvenance: Provenance?
 
         public init() {}
@@ -187,7 +213,14 @@ public struct MeasurementSet: Sendable, Equatable {
         /// The one provenance of these texts, shared by every observation that has them.
         mutating func provenance(source: String, note: String, file: String) -> Provenance {
             if let last = lastProvenance, sameBytes(last.source, source), sameBytes(last.note, note), sameBytes(last.file, file) { return last }
-            let p = provenances.insert(Provenance(source: source, note: note, file: file, ordinal: provenances.count)).memberAfterInsert
+            let texts = Provenance.Texts(source: source, note: note, file: file)
+            let p: Provenance
+            if let known = provenances[texts] {
+                p = known
+            } else {
+                p = Provenance(texts, ordinal: provenances.count)
+                provenances[texts] = p
+            }
             lastProvenance = p
             return p
         }
@@ -215,9 +248,8 @@ public struct MeasurementSet: Sendable, Equatable {
             append(observation)
         }
 
-        /// Adds to the series last selected, naming nothing. Takes the observation over
-        /// (a copy into the series cost a retain and a release of its provenance).
-        mutating func append(_ observation: consuming Observation) {
+        /// Adds to the series last selected, naming nothing.
+        mutating func append(_ observation: Observation) {
             note(observation, after: run.last?.year)
             run.append(observation)
             count += 1

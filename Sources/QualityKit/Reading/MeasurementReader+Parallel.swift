@@ -384,8 +384,7 @@ extension MeasurementReader {
                         let points = valuesOf(row)
                         for v in points where v.value.isMissing { summary.missingValues += 1 }
                         if points.count == 1 {
-                            // A long row's one value takes the provenance found for it (a copy cost a retain and a release).
-                            collected.append(Observation(year: Int(points[0].year), value: points[0].value, provenance: consume provenance, line: Int(row.line) + shift))
+                            collected.append(Observation(year: Int(points[0].year), value: points[0].value, provenance: provenance, line: Int(row.line) + shift))
                         } else {
                             for v in points {
                                 collected.append(Observation(year: Int(v.year), value: v.value, provenance: provenance, line: Int(row.line) + shift))
