@@ -237,7 +237,12 @@ extension MeasurementReader {
     /// stretch, or a batch of this reader's own rows), with clean rows' texts handed
     /// over by index into a table of the stretch's own when `handingTextsOver`.
     func beginDeferring(handingTextsOver: Bool) {
-        deferred = DeferredSteps()
+        var steps = DeferredSteps()
+        // A little over the last stretch's: stretches are of one size, their rows alike.
+        steps.steps.reserveCapacity(lastDeferredCounts.steps + lastDeferredCounts.steps / 8)
+        steps.seriesRows.reserveCapacity(lastDeferredCounts.seriesRows + lastDeferredCounts.seriesRows / 8)
+        steps.seriesValues.reserveCapacity(lastDeferredCounts.seriesValues + lastDeferredCounts.seriesValues / 8)
+        deferred = steps
         handsTextsOver = handingTextsOver
         stretchTexts.restart()
     }
@@ -246,6 +251,7 @@ extension MeasurementReader {
     /// index; rows and diagnostics are taken here again.
     func takeDeferred() -> DeferredSteps {
         var steps = deferred ?? DeferredSteps()
+        lastDeferredCounts = (steps.steps.count, steps.seriesRows.count, steps.seriesValues.count)
         steps.names = spellings
         steps.indicatorIDs = spellingIDs
         steps.texts = handsTextsOver ? stretchTexts.texts : []

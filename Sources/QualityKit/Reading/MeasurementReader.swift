@@ -96,6 +96,9 @@ public final class MeasurementReader {
     var spellingIDs: [String] = []
     /// On a worker: diagnostics and finished rows, in order, for the owning reader to replay.
     var deferred: DeferredSteps?
+    /// How many steps, series rows and values the last stretch left: the next one's are
+    /// made that large at once (grown from empty, each stretch's arrays were copied as they doubled).
+    var lastDeferredCounts = (steps: 0, seriesRows: 0, seriesValues: 0)
     /// On a worker whose owner keeps no measurements: clean rows go over as plain words.
     var packsRows = false
     /// On a worker whose owner keeps series (`handsTextsOver`): the stretch's texts, for clean
