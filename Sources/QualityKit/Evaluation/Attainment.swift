@@ -54,14 +54,33 @@ public struct ContextSeries: Sendable, Hashable {
     public let observations: [Observation]
 }
 
+/// A target as every region of a province is judged on it: its scope and its national
+/// counterpart. One object shared by the results of all those regions, so a result
+/// keeps one reference to it, not the two dozen a copy of two targets' texts is.
+public final class JudgedTarget: Sendable {
+    public let target: Target
+    public let scope: Scope
+    /// The national target on the same measure, shown beside a province's own.
+    public let counterpart: Target?
+
+    public init(_ target: Target, scope: Scope, counterpart: Target?) {
+        self.target = target
+        self.scope = scope
+        self.counterpart = counterpart
+    }
+}
+
 /// The judgement of one target for one region.
 ///
 /// A class: a report on thousands of regions hands its results from the engine
 /// to the ranking and the renderers, and a copy is then one reference, not the
 /// dozen its fields hold.
 public final class Attainment: Sendable {
-    public let target: Target
-    public let scope: Scope
+    public let judged: JudgedTarget
+    public var target: Target { judged.target }
+    public var scope: Scope { judged.scope }
+    /// The national target on the same measure, shown beside a province's own.
+    public var counterpart: Target? { judged.counterpart }
     public let region: RegionCode
     public let status: AttainmentStatus
     /// The value the judgement rests on: the target year's, or the latest.
@@ -77,17 +96,25 @@ public final class Attainment: Sendable {
     public let stabilityUnverified: Bool
     /// Every value of the indicator in this region, ascending.
     public let series: [Observation]
-    /// The national target on the same measure, shown beside a province's own.
-    public let counterpart: Target?
     public let context: [ContextSeries]
 
-    init(
+    convenience init(
         target: Target, scope: Scope, region: RegionCode, status: AttainmentStatus, actual: Observation?, baseline: Observation?, projected: Double?,
         observedRate: Double?, requiredRate: Double?, ratio: Double?, reason: Reason, stabilityUnverified: Bool, series: [Observation],
         counterpart: Target?, context: [ContextSeries]
     ) {
-        self.target = target
-        self.scope = scope
+        self.init(
+            JudgedTarget(target, scope: scope, counterpart: counterpart), region: region, status: status, actual: actual, baseline: baseline,
+            projected: projected, observedRate: observedRate, requiredRate: requiredRate, ratio: ratio, reason: reason,
+            stabilityUnverified: stabilityUnverified, series: series, context: context)
+    }
+
+    init(
+        _ judged: JudgedTarget, region: RegionCode, status: AttainmentStatus, actual: Observation?, baseline: Observation?, projected: Double?,
+        observedRate: Double?, requiredRate: Double?, ratio: Double?, reason: Reason, stabilityUnverified: Bool, series: [Observation],
+        context: [ContextSeries]
+    ) {
+        self.judged = judged
         self.region = region
         self.status = status
         self.actual = actual
@@ -99,7 +126,6 @@ public final class Attainment: Sendable {
         self.reason = reason
         self.stabilityUnverified = stabilityUnverified
         self.series = series
-        self.counterpart = counterpart
         self.context = context
     }
 }

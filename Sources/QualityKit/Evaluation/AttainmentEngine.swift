@@ -70,27 +70,26 @@ public struct AttainmentEngine: Sendable {
     /// A class: every region of a province is judged on the same entries, and a copy
     /// of a struct of them was five references counted for each judgement.
     final class Entry: Sendable {
-        let target: Target
-        let scope: Scope
+        /// The target, its scope and counterpart, as every result on it holds them.
+        let judged: JudgedTarget
+        var target: Target { judged.target }
         let series: String
         /// Whether any region has `series` (else none is looked for).
         let seriesMeasured: Bool
         let context: [Indicator]
         /// The context measures some region has (the others are not looked for).
         let measuredContext: [Indicator]
-        let counterpart: Target?
 
         /// `measured`: the indicators that have a series in some region.
         init(_ raw: Target, scope: Scope, _ catalog: Catalog, tolerance: Figure?, measured: Set<String>) {
-            target = tolerance.map { raw.with(tolerance: $0) } ?? raw
-            self.scope = scope
+            let target = tolerance.map { raw.with(tolerance: $0) } ?? raw
+            judged = JudgedTarget(target, scope: scope, counterpart: catalog.nationalCounterpart(of: target))
             // The catalog's own id string, as the readers give it: equal keys are then
             // found equal by identity, not byte by byte.
             series = target.indicator.map { catalog.indicator($0)?.id ?? $0 } ?? target.id
             seriesMeasured = measured.contains(series)
             context = catalog.contextMeasures(for: series)
             measuredContext = context.filter { measured.contains($0.id) }
-            counterpart = catalog.nationalCounterpart(of: target)
         }
     }
 
@@ -117,9 +116,9 @@ public struct AttainmentEngine: Sendable {
                 : categorical(target, series)
         }
         return Attainment(
-            target: target, scope: entry.scope, region: region, status: verdict.status, actual: verdict.actual, baseline: verdict.baseline,
+            entry.judged, region: region, status: verdict.status, actual: verdict.actual, baseline: verdict.baseline,
             projected: verdict.projected, observedRate: verdict.observedRate, requiredRate: verdict.requiredRate, ratio: verdict.ratio,
-            reason: verdict.reason, stabilityUnverified: verdict.stabilityUnverified, series: series, counterpart: entry.counterpart, context: context)
+            reason: verdict.reason, stabilityUnverified: verdict.stabilityUnverified, series: series, context: context)
     }
 
     struct Verdict {
