@@ -157,6 +157,27 @@ import Testing
         #expect(reference.count == keys.count)
     }
 
+    /// Bytes are compared eight at a time and then one by one: a difference in any place of
+    /// any length is found, wherever in memory either buffer starts.
+    @Test func sameBytesFindsADifferenceAnywhere() {
+        let bytes = Array("质量强国建设纲要 2025".utf8)
+        for length in 0...20 {
+            for offset in 0..<3 {
+                let a = Array(bytes[offset..<offset + length])
+                let b = [0xEE] + a
+                b.withUnsafeBufferPointer { shifted in
+                    let b = UnsafeBufferPointer(rebasing: shifted[1...])
+                    a.withUnsafeBufferPointer { #expect(sameBytes($0, b), "length \(length) offset \(offset)") }
+                    for place in 0..<length {
+                        var changed = a
+                        changed[place] ^= 0x01
+                        changed.withUnsafeBufferPointer { #expect(!sameBytes($0, b), "length \(length) place \(place)") }
+                    }
+                }
+            }
+        }
+    }
+
     /// Past its capacity it remembers nothing new, and still finds what it kept.
     @Test func forgetsNothingItKeptPastItsCapacity() {
         let interner = ByteInterner<Int>(capacity: 2)

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A 1-based line and column (in Unicode scalars) in a text file.
 public struct TextPosition: Sendable, Hashable, Comparable {
     public var line: Int
@@ -665,7 +661,7 @@ public final class CSVTokenizer {
     /// Whether two stretches of the chunk hold the same bytes.
     @inline(__always)
     private func sameBytes(_ buf: UnsafeBufferPointer<UInt8>, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
-        a.count == b.count && memcmp(buf.baseAddress! + a.lowerBound, buf.baseAddress! + b.lowerBound, a.count) == 0
+        a.count == b.count && QualityKit.sameBytes(UnsafeBufferPointer(rebasing: buf[a]), UnsafeBufferPointer(rebasing: buf[b]))
     }
 
     private static let ones: UInt64 = 0x0101_0101_0101_0101
