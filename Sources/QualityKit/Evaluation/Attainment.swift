@@ -134,9 +134,15 @@ public final class Attainment: Sendable {
 public struct RegionReport: Sendable {
     public let region: RegionCode
     public let results: [Attainment]
+    /// How far behind a region is: unmet and off-track targets. Counted as the report is
+    /// made (on the core that judged it): ranking thousands of regions read every result again.
+    public let lagging: Int
+
+    public init(region: RegionCode, results: [Attainment]) {
+        self.region = region
+        self.results = results
+        lagging = results.count { $0.status.lags }
+    }
 
     public func count(_ status: AttainmentStatus) -> Int { results.count { $0.status == status } }
-
-    /// How far behind a region is: unmet and off-track targets.
-    public var lagging: Int { results.count { $0.status.lags } }
 }
