@@ -222,6 +222,31 @@ import Testing
     }
 }
 
+/// The threads a table is read on: every task given runs once, and each batch's results
+/// come back in index order, whichever thread ran them and whenever they were given.
+@Suite struct BackgroundThreadsTests {
+    @Test func everyTaskRunsAndResultsComeBackInOrder() {
+        let crew = BackgroundThreads(atMost: 6)
+        defer { crew.close() }
+        // Batches in flight at once, as a read keeps three stretches, taken in the order given.
+        var inFlight: [(Int, BackgroundWork<Int>)] = []
+        var results: [Int: [Int]] = [:]
+        for batch in 0..<100 {
+            inFlight.append((batch, BackgroundWork(batch % 7 + 1, on: crew) { i in
+                // Uneven work, so tasks finish out of order.
+                (0..<(i * 997 % 5_000)).reduce(batch * 1_000 + i) { a, b in a &+ (b & 0) }
+            }))
+            if inFlight.count == 3 {
+                let (b, work) = inFlight.removeFirst()
+                results[b] = work.wait()
+            }
+        }
+        for (b, work) in inFlight { results[b] = work.wait() }
+        #expect(results.count == 100)
+        for batch in 0..<100 { #expect(results[batch] == (0..<(batch % 7 + 1)).map { batch * 1_000 + $0 }, "batch \(batch)") }
+    }
+}
+
 @Suite struct ChunkReaderTests {
     /// Taking `count` more bytes after a prefix, again and again, gives the input's bytes
     /// in order, with nothing lost or doubled: from a file (read straight into the array),

@@ -196,6 +196,8 @@ extension MeasurementReader {
         let ahead = 3
         let packs = sink == nil && options.duplicateSearch != .series
         let pairs = (0..<ahead).map { _ in [StretchWorker(for: self, packs: packs), StretchWorker(for: self, packs: packs)] }
+        let crew = BackgroundThreads(atMost: 2 * ahead)
+        defer { crew.close() }
         var stretchNumber = 0
         var queue: [InFlight] = []
 
@@ -212,7 +214,7 @@ extension MeasurementReader {
             }
             let workers = pairs[stretchNumber % ahead]
             stretchNumber += 1
-            return InFlight(pieces: pieces, last: last, work: BackgroundWork(pieces.count) { [pieces] i in workers[i].read(pieces[i], layout) })
+            return InFlight(pieces: pieces, last: last, work: BackgroundWork(pieces.count, on: crew) { [pieces] i in workers[i].read(pieces[i], layout) })
         }
 
         while true {
