@@ -174,6 +174,16 @@ import Testing
         var turns = (2011...2020).flatMap { y in ["森林覆盖率,360102,\(y),6\(y % 10).5,统计局", "森林覆盖率,360103,\(y),5\(y % 10).5,统计局"] }
         turns.insert("森林覆盖率,360103,2015,1,统计局", at: 11)
         Self.expectSame([table(turns)])
+        // A series first taken row by row (its stretch has a bad value), then given again in
+        // clean stretches: once with a year it has (a duplicate), once with one it lacks.
+        var afterBad = ["森林覆盖率,360102,2011,x,统计局"] + (2012...2015).map { "森林覆盖率,360102,\($0),6\($0 % 10).5,统计局" }
+        afterBad += (2011...2020).map { "森林覆盖率,360103,\($0),5\($0 % 10).5,统计局" }
+        afterBad += ["森林覆盖率,360102,2013,99,统计局", "森林覆盖率,360102,2016,66.5,统计局"]
+        Self.expectSame([table(afterBad)])
+        #expect(Self.read([table(afterBad)], parallel: false).diagnostics == [
+            "clean.csv:2:19: error: [Q204] 'x' is not a number; write it like 96.5, 96.5% or 1,203",
+            "clean.csv:17:19: error: [Q301] '森林覆盖率', 360102, 2013 is 99 here but 63.5 at line 4",
+        ])
         // A value on a later line than its row's start (a line break quoted before it) is
         // where a later duplicate's message says it was first given.
         var sourceFirst = "source,indicator,region,year,value\n\"多行\n来源\",森林覆盖率,360102,2011,60.5\n"

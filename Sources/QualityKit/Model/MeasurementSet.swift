@@ -183,6 +183,10 @@ public struct MeasurementSet: Sendable, Equatable {
         private var run: [Observation] = []
         /// Whether the run's region already has its name (the first one given wins).
         private var runNamed = false
+        /// The region last looked up in `regionNames`, and whether it has a name: a panel
+        /// gives a region's series one after another, so it is looked up once, not per series.
+        private var lookedUpRegion: RegionCode?
+        private var lookedUpRegionNamed = false
         /// How long the last run grew: room made for the next at once (panels are regular).
         private var lastRunCount = 0
         /// Whether the run has a year before one given ahead of it.
@@ -239,7 +243,11 @@ public struct MeasurementSet: Sendable, Equatable {
             } else {
                 run.reserveCapacity(min(lastRunCount, 64))
             }
-            runNamed = regionNames[region] != nil
+            if region != lookedUpRegion {
+                lookedUpRegion = region
+                lookedUpRegionNamed = regionNames[region] != nil
+            }
+            runNamed = lookedUpRegionNamed
         }
 
         /// Adds to the series last selected; the first region name given wins.
@@ -263,6 +271,7 @@ public struct MeasurementSet: Sendable, Equatable {
             guard !name.isEmpty else { return }
             regionNames[runKey!.region] = name
             runNamed = true
+            lookedUpRegionNamed = true  // `lookedUpRegion` is the run's region
         }
 
         /// Takes note of what `build` would otherwise look for in every series: the years out of order, the latest value.

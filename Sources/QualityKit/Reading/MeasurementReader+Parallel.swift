@@ -350,7 +350,8 @@ extension MeasurementReader {
                 var runs: [Range<Int>] = []
                 /// Whether each run's series is known to be new (nothing to look for when it is begun).
                 var new: [Bool] = []
-                var seriesInStretch = Set<UInt64>(minimumCapacity: min(rows.count, 4096))
+                stretchesTaken &+= 1
+                let stretch = stretchesTaken
                 var years: [Int32] = []
                 var start = 0
                 while start < rows.count {
@@ -370,10 +371,14 @@ extension MeasurementReader {
                     }
                     let spelling = Int(first.spelling)
                     if slots[spelling] < 0 { slots[spelling] = slot(for: d.indicatorIDs[spelling]) }
-                    guard seriesInStretch.insert(UInt64(UInt32(bitPattern: slots[spelling])) << 32 | UInt64(UInt32(bitPattern: first.region))).inserted
-                    else { return false }
+                    let key = UInt64(UInt32(bitPattern: slots[spelling])) << 32 | UInt64(UInt32(bitPattern: first.region))
+                    let takenBefore = seriesTaken.updateValue(stretch, forKey: key)
+                    guard takenBefore != stretch else { return false }
                     // Runs of one stretch are of different series, so one found new here is still new when begun.
-                    let holding = years.isEmpty ? nil : collected.holding(d.indicatorIDs[spelling], RegionCode(Int(first.region)), for: years)
+                    let holding: MeasurementSet.Builder.Holding? =
+                        years.isEmpty ? nil
+                        : takenBefore == nil && runsTookEverySeries ? .noSeries
+                        : collected.holding(d.indicatorIDs[spelling], RegionCode(Int(first.region)), for: years)
                     guard holding != .valueForOneOf else { return false }
                     runs.append(start..<end)
                     new.append(holding == .noSeries)

@@ -57,6 +57,12 @@ public final class MeasurementReader {
     private var seen = SeenTable()
     /// With `series`: every measurement taken, grouped into series.
     var collected = MeasurementSet.Builder()
+    /// With `series`: each series `takeSeriesRuns` took, by slot and region, with the number
+    /// of the stretch that last took it. While it took every series `collected` holds
+    /// (`runsTookEverySeries`), a series it never took is new: not looked for by its text key.
+    var seriesTaken: [UInt64: Int32] = [:]
+    var runsTookEverySeries = true
+    var stretchesTaken: Int32 = 0
     /// With `series`: the first sightings the series cannot tell (see `finishRowInSeries`).
     private(set) var sightings: [UInt64: Sighting] = [:]
     /// With `series`: the row at hand's values that passed the search so far.
@@ -153,7 +159,9 @@ public final class MeasurementReader {
 
     /// With `series`: the measurements read so far, grouped into series; the reader starts afresh.
     public func takeSeries() -> MeasurementSet {
-        collected.build()
+        seriesTaken = [:]
+        runsTookEverySeries = true
+        return collected.build()
     }
 
     /// The rows a pipeline must know about: every diagnostic, in file order.
@@ -797,6 +805,7 @@ public final class MeasurementReader {
         }
         for (key, sighting) in rowSightings where sighting.line != line { sightings[key] = sighting }
         guard !pendingCandidates.isEmpty else { return }
+        runsTookEverySeries = false
         collected.select(indicator, region)
         for i in pendingCandidates {
             collected.append(Observation(year: values[i].year, value: values[i].value, provenance: provenance, line: line), regionName: regionName)
