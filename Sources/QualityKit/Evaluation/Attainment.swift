@@ -134,15 +134,21 @@ public final class Attainment: Sendable {
 public struct RegionReport: Sendable {
     public let region: RegionCode
     public let results: [Attainment]
-    /// How far behind a region is: unmet and off-track targets. Counted as the report is
-    /// made (on the core that judged it): ranking thousands of regions read every result again.
+    /// How many results have each status, in `AttainmentStatus.allCases` order. Counted
+    /// as the report is made, on the core that judged it: ranking thousands of regions and
+    /// summing up their statuses read every result again, on one core.
+    private let statusCounts: [Int]
+    /// How far behind a region is: unmet and off-track targets.
     public let lagging: Int
 
     public init(region: RegionCode, results: [Attainment]) {
         self.region = region
         self.results = results
-        lagging = results.count { $0.status.lags }
+        var counts = [Int](repeating: 0, count: AttainmentStatus.allCases.count)
+        for r in results { counts[AttainmentStatus.allCases.firstIndex(of: r.status)!] += 1 }
+        statusCounts = counts
+        lagging = zip(AttainmentStatus.allCases, counts).reduce(0) { $0 + ($1.0.lags ? $1.1 : 0) }
     }
 
-    public func count(_ status: AttainmentStatus) -> Int { results.count { $0.status == status } }
+    public func count(_ status: AttainmentStatus) -> Int { statusCounts[AttainmentStatus.allCases.firstIndex(of: status)!] }
 }

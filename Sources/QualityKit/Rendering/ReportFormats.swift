@@ -331,15 +331,14 @@ enum ReportFormats {
     }
 
     /// Counts by status, under their JSON names, sorted as every key is.
-    static func writeSummary(_ results: some Sequence<Attainment>, skipped: Int, _ w: inout JSONWriter) {
-        var total = 0
-        var byStatus = [Int](repeating: 0, count: AttainmentStatus.allCases.count)
-        for r in results {
-            byStatus[AttainmentStatus.allCases.firstIndex(of: r.status)!] += 1
-            total += 1
+    /// The results of `reports` by status, from the counts each report keeps.
+    static func writeSummary(_ reports: some Sequence<RegionReport>, skipped: Int, _ w: inout JSONWriter) {
+        var counts = ["total": 0, "rowsSkipped": skipped]
+        for status in AttainmentStatus.allCases { counts[status.rawValue] = 0 }
+        for report in reports {
+            counts["total"]! += report.results.count
+            for status in AttainmentStatus.allCases { counts[status.rawValue]! += report.count(status) }
         }
-        var counts = ["total": total, "rowsSkipped": skipped]
-        for (i, status) in AttainmentStatus.allCases.enumerated() { counts[status.rawValue] = byStatus[i] }
         w.counts(counts)
     }
 
@@ -403,7 +402,7 @@ enum ReportFormats {
         }
         writeSkipped(doc, &w)
         w.key("summary")
-        writeSummary(doc.regions.lazy.flatMap(\.results), skipped: doc.skipped.count, &w)
+        writeSummary(doc.regions, skipped: doc.skipped.count, &w)
         writeUnused(doc, &w)
         w.endObject()
         w.handOverFinished(to: emit)
@@ -424,7 +423,7 @@ enum ReportFormats {
     static func writeRegionObject(_ report: RegionReport, _ doc: ReportDocument, lang: Language, _ w: inout JSONWriter, fragments: WrittenOnce? = nil) {
         w.beginObject()
         writeRegion(report, doc, lang: lang, &w, fragments: fragments)
-        w.key("summary"); writeSummary(report.results, skipped: doc.skipped.count, &w)
+        w.key("summary"); writeSummary([report], skipped: doc.skipped.count, &w)
         w.endObject()
     }
 
