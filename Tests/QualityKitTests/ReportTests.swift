@@ -185,7 +185,9 @@ import Testing
         let set = MeasurementSet(measurements)
         let engine = AttainmentEngine(catalog: .embedded, measurements: set, tolerance: tolerance.flatMap { Figure($0) })
         let doc = ReportDocument(
-            regions: set.regions.map { engine.evaluate(region: $0) }, asOf: engine.asOf, byRegion: true, skipped: [], unused: [],
+            regions: set.regions.map { engine.evaluate(region: $0) }, asOf: engine.asOf, byRegion: true, skipped: [],
+            // More unused series than two batches of both cores hold: they are streamed too.
+            unused: (0..<20_000).map { (SeriesKey(indicator: "measure_\($0 % 7)", region: RegionCode(360_000 + $0)), $0 % 13) },
             catalog: .embedded, measurements: set, dataLabel: "panel.csv")
         #expect(doc.regions.count == 150)
         return doc

@@ -357,15 +357,25 @@ enum ReportFormats {
         w.endArray()
     }
 
-    static func writeUnused(_ doc: ReportDocument, _ w: inout JSONWriter) {
-        w.key("unused")
-        w.beginArray()
-        for u in doc.unused {
+    /// The series no target used; with `streaming`, written on both cores and handed to
+    /// `emit` (a county panel leaves tens of thousands, the last thing written).
+    static func writeUnused(_ doc: ReportDocument, _ w: inout JSONWriter, streaming: Bool, emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        @Sendable func write(_ u: (key: SeriesKey, count: Int), _ w: inout JSONWriter) {
             w.beginObject()
             w.key("indicator"); w.string(u.key.indicator)
             w.key("region"); w.int(u.key.region.code)
             w.key("values"); w.int(u.count)
             w.endObject()
+        }
+        w.key("unused")
+        w.beginArray()
+        if streaming {
+            let unused = doc.unused
+            w.streamElements(unused.count, perCore: 8192, lanes: [Lane(), Lane()], emit: emit) { lane, range in
+                for u in unused[range] { write(u, &lane.writer) }
+            }
+        } else {
+            for u in doc.unused { write(u, &w) }
         }
         w.endArray()
     }
@@ -403,7 +413,7 @@ enum ReportFormats {
         writeSkipped(doc, &w)
         w.key("summary")
         writeSummary(doc.regions, skipped: doc.skipped.count, &w)
-        writeUnused(doc, &w)
+        writeUnused(doc, &w, streaming: !plainly, emit: emit)
         w.endObject()
         w.handOverFinished(to: emit)
     }
