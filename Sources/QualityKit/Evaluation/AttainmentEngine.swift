@@ -99,24 +99,25 @@ public struct AttainmentEngine: Sendable {
     }
 
     private func judge(_ entry: Entry, region: RegionCode) -> Attainment {
-        let target = entry.target
+        // The target is read in place: a copy of it was a dozen references counted per judgement.
+        let judged = entry.judged
         let series = entry.seriesMeasured ? measurements.values(entry.series, region) : []
         let context = entry.measuredContext.compactMap { indicator -> ContextSeries? in
             let obs = measurements.values(indicator.id, region)
             return obs.isEmpty ? nil : ContextSeries(indicator: indicator, observations: obs)
         }
         var verdict: Verdict
-        switch target.kind {
-        case .threshold: verdict = threshold(target, series)
-        case .trend: verdict = trend(target, series, changeSeries: context.first { $0.indicator.contextFor?.relation == "change" }?.observations)
-        case .categorical: verdict = categorical(target, series)
+        switch judged.target.kind {
+        case .threshold: verdict = threshold(judged.target, series)
+        case .trend: verdict = trend(judged.target, series, changeSeries: context.first { $0.indicator.contextFor?.relation == "change" }?.observations)
+        case .categorical: verdict = categorical(judged.target, series)
         case .qualitative:
             verdict = series.isEmpty
                 ? Verdict(status: .qualitative, reason: Reason(zh: "定性目标：列出并引用原文，不打分；可用“达标/未达标”提供评估", en: "qualitative goal: listed and cited, not scored; supply 达标/未达标 to assess it"))
-                : categorical(target, series)
+                : categorical(judged.target, series)
         }
         return Attainment(
-            entry.judged, region: region, status: verdict.status, actual: verdict.actual, baseline: verdict.baseline,
+            judged, region: region, status: verdict.status, actual: verdict.actual, baseline: verdict.baseline,
             projected: verdict.projected, observedRate: verdict.observedRate, requiredRate: verdict.requiredRate, ratio: verdict.ratio,
             reason: verdict.reason, stabilityUnverified: verdict.stabilityUnverified, series: series, context: context)
     }
