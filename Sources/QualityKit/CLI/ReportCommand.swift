@@ -135,9 +135,22 @@ enum ReportCommand {
                 guard reported.contains(key.region), readByProvince[key.region.provinceCode]?.contains(key.indicator) != true else { continue }
                 unused.append((key, series.values[index].count { !$0.value.isMissing }))
             }
-            return unused
+            // Each half sorted on its core; one pass on this one merges them.
+            return unused.sorted { $0.key < $1.key }
         }
-        return (halves[0] + halves[1]).sorted { $0.key < $1.key }
+        var merged: [(key: SeriesKey, count: Int)] = []
+        merged.reserveCapacity(halves[0].count + halves[1].count)
+        var (i, j) = (0, 0)
+        while i < halves[0].count || j < halves[1].count {
+            if j == halves[1].count || (i < halves[0].count && halves[0][i].key < halves[1][j].key) {
+                merged.append(halves[0][i])
+                i += 1
+            } else {
+                merged.append(halves[1][j])
+                j += 1
+            }
+        }
+        return merged
     }
 }
 
