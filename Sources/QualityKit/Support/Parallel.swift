@@ -120,10 +120,15 @@ final class BackgroundThreads: @unchecked Sendable {
     }
 }
 
-/// Lowers the calling thread's priority (on Linux a thread's nice value is its own).
+/// Lowers the calling thread's priority by `niceness` from what it was given (a run under
+/// `nice -n 10` stays below it); on Linux a thread's nice value is its own.
 private func lowerPriority(by niceness: Int32) {
     #if os(Linux)
-    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+    let which = __priority_which_t(PRIO_PROCESS.rawValue)
+    errno = 0
+    let given = getpriority(which, 0)  // -1 is a nice value too: errno tells a failure
+    guard errno == 0 else { return }
+    _ = setpriority(which, 0, min(19, given + niceness))
     #endif
 }
 
