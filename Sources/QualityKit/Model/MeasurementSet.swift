@@ -1,3 +1,5 @@
+import Foundation
+
 /// One year's value in a series, with its provenance.
 ///
 /// Millions of these are kept for a county panel, so an observation is 24 bytes:
@@ -72,10 +74,10 @@ public struct Observation: Sendable, Hashable {
 
 /// Where a value came from: its source and note as written, and the file read.
 ///
-/// Never freed: observations point to their provenance without counting it. A set
-/// makes one for each distinct source, note and file it reads (a handful a file,
-/// as many as the rows only if every row gives another note), so what is kept after
-/// the set is gone is that handful.
+/// Kept for the life of the process (in `Provenance.kept`): observations point to
+/// their provenance without counting it. A set makes one for each distinct source,
+/// note and file it reads (a handful a file, as many as the rows only if every row
+/// gives another note), so what is kept after the set is gone is that handful.
 final class Provenance: Sendable, Hashable {
     let texts: Texts
     /// Its place among its set's provenances, counted from 0 in the order they were
@@ -89,8 +91,21 @@ final class Provenance: Sendable, Hashable {
     init(_ texts: Texts, ordinal: Int) {
         self.texts = texts
         self.ordinal = ordinal
-        // The one reference never given back: what keeps the pointers of observations valid.
-        _ = Unmanaged.passRetained(self)
+        Provenance.kept.add(self)
+    }
+
+    /// Every provenance made, held to the end: what keeps the pointers of observations valid.
+    static let kept = Kept()
+
+    final class Kept: @unchecked Sendable {
+        private let lock = NSLock()
+        private var all: [Provenance] = []
+
+        func add(_ provenance: Provenance) {
+            lock.lock()
+            all.append(provenance)
+            lock.unlock()
+        }
     }
 
     convenience init(source: String, note: String, file: String, ordinal: Int) {
