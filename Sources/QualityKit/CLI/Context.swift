@@ -15,6 +15,7 @@ public struct CLIContext: Sendable {
     public var stderrIsTerminal: Bool
     public var write: @Sendable (Stream, String) -> Void
     /// Writes UTF-8 bytes to a stream as they are (a large streamed report); by default, as text through `write`.
+    /// The buffer is valid only during the call: a sink that keeps the bytes copies them.
     public var writeData: @Sendable (Stream, UnsafeBufferPointer<UInt8>) -> Void
     /// Opens a file (or `-` for standard input) as a chunk stream.
     public var open: @Sendable (String) throws -> ChunkReader
@@ -24,7 +25,7 @@ public struct CLIContext: Sendable {
     public var writeFile: @Sendable (String, String, Bool) throws -> Void
     /// Writes a file's bytes exactly, appending when asked (for `convert` in another
     /// encoding, and a streamed report's pieces, which are written from where they lie:
-    /// never made text again, never copied).
+    /// never made text again, never copied). The buffer is valid only during the call.
     public var writeBytes: @Sendable (String, UnsafeBufferPointer<UInt8>, Bool) throws -> Void
     /// Takes what a command read and no longer needs, to be freed by the process's exit
     /// rather than object by object (millions of them, after a large table: a quarter of
