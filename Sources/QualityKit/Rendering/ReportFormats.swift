@@ -330,8 +330,8 @@ enum ReportFormats {
         }
     }
 
-    /// Counts by status, under their JSON names, sorted as every key is.
-    /// The results of `reports` by status, from the counts each report keeps.
+    /// The results of `reports` counted by status (from the counts each report keeps),
+    /// under their JSON names, sorted as every key is.
     static func writeSummary(_ reports: some Sequence<RegionReport>, skipped: Int, _ w: inout JSONWriter) {
         var counts = ["total": 0, "rowsSkipped": skipped]
         for status in AttainmentStatus.allCases { counts[status.rawValue] = 0 }
