@@ -192,11 +192,8 @@ extension MeasurementReader {
         // Stretches of two pieces are handed out `ahead` at a time, each to its own pair of
         // workers (so no worker is ever used by two tasks at once): while this thread replays
         // one, the workers always have the next ones to check, and neither waits on the other.
-        // Six: with the workers below this thread's priority, a deeper queue lets them run ahead
-        // while it replays (3 → 6: 2.6M report 0.771 → 0.740 s, 10M 3.22 → 2.98 s in alternate
-        // rounds; check at 10M 71 → 80 MB, a stretch in flight holding about 2 MB of text).
         // Packed rows keep no text: not for a reader that keeps the measurements.
-        let ahead = 6
+        let ahead = 3
         let packs = sink == nil && options.duplicateSearch != .series
         let pairs = (0..<ahead).map { _ in [StretchWorker(for: self, packs: packs), StretchWorker(for: self, packs: packs)] }
         let crew = BackgroundThreads(atMost: 2 * ahead)
