@@ -243,8 +243,9 @@ import Testing
         var results: [Int: [Int]] = [:]
         for batch in 0..<100 {
             inFlight.append((batch, BackgroundWork(batch % 7 + 1, on: crew) { i in
-                // Uneven work, so tasks finish out of order.
-                (0..<(i * 997 % 5_000)).reduce(batch * 1_000 + i) { a, b in a &+ (b & 0) }
+                // Uneven times, so tasks finish out of order.
+                Thread.sleep(forTimeInterval: Double((batch + i) % 3) * 0.0002)
+                return batch * 1_000 + i
             }))
             if inFlight.count == 3 {
                 let (b, work) = inFlight.removeFirst()
