@@ -768,13 +768,14 @@ public final class MeasurementReader {
         let c = row.candidates.first
         finishRowInSeries(
             indicator: c?.indicator ?? "", slot: c?.slot, region: c?.region ?? options.defaultRegion, name: c?.name ?? "", values: rowValues,
-            regionName: row.regionName, provenance: collected.provenance(source: row.source, note: row.note, file: currentFile), line: row.line, &summary)
+            regionName: row.regionName, provenance: .passUnretained(collected.provenance(source: row.source, note: row.note, file: currentFile)), line: row.line,
+            &summary)
     }
 
     /// The same for the byte-level path, which has the row's parts at hand and builds no row.
     func finishRowInSeries(
         indicator: String, slot givenSlot: Int32?, region: RegionCode, name: String, values: [(year: Int, value: MeasuredValue, position: TextPosition)],
-        regionName: String, provenance: Provenance, line: Int, _ summary: inout FileSummary
+        regionName: String, provenance: Unmanaged<Provenance>, line: Int, _ summary: inout FileSummary
     ) {
         let start = rowStart
         var taken = 0
@@ -814,10 +815,12 @@ public final class MeasurementReader {
 
     /// The provenance of each (source, note) pair of one table of texts, by their indices
     /// (a dictionary would hash a key per row): by source, then a short list of notes.
+    /// Held uncounted: a provenance is kept for the process (`Provenance.kept`), and a
+    /// counted one handed out was a retain and a release a row.
     struct ProvenanceCache {
-        private var bySource: [[(note: Int32, provenance: Provenance)]] = []
+        private var bySource: [[(note: Int32, provenance: Unmanaged<Provenance>)]] = []
 
-        func find(source: Int32, note: Int32) -> Provenance? {
+        func find(source: Int32, note: Int32) -> Unmanaged<Provenance>? {
             let s = Int(source)
             guard s < bySource.count else { return nil }
             // By index: iterating the entries took a reference to their array, a retain a row.
@@ -825,7 +828,7 @@ public final class MeasurementReader {
             return nil
         }
 
-        mutating func insert(source: Int32, note: Int32, _ provenance: Provenance) {
+        mutating func insert(source: Int32, note: Int32, _ provenance: Unmanaged<Provenance>) {
             if Int(source) >= bySource.count { bySource += Array(repeating: [], count: Int(source) + 1 - bySource.count) }
             bySource[Int(source)].append((note, provenance))
         }
@@ -833,9 +836,9 @@ public final class MeasurementReader {
 
     /// The provenance of a row whose source and note are `texts[source]` and `texts[note]`,
     /// found by the two indices in `cache` (which must be for `texts` and the file at hand).
-    func provenance(source: Int32, note: Int32, in texts: [String], cache: inout ProvenanceCache) -> Provenance {
+    func provenance(source: Int32, note: Int32, in texts: [String], cache: inout ProvenanceCache) -> Unmanaged<Provenance> {
         if let known = cache.find(source: source, note: note) { return known }
-        let p = collected.provenance(source: texts[Int(source)], note: texts[Int(note)], file: currentFile)
+        let p = Unmanaged.passUnretained(collected.provenance(source: texts[Int(source)], note: texts[Int(note)], file: currentFile))
         cache.insert(source: source, note: note, p)
         return p
     }
