@@ -123,34 +123,32 @@ enum ReportCommand {
             }
             readByProvince[report.region.provinceCode] = read
         }
-        let reported = Set(reports.map(\.region))
-        // One pass over the series' keys, half of them on each core; a series' values are
-        // read only when it is unused (reading every series' array was a cache miss each).
         let series = set.series
-        let middle = series.index(series.startIndex, offsetBy: series.count / 2)
-        let halves = parallelMap(2) { [readByProvince] half in
+        // Looked for region by region: each reported region's measures that its province's
+        // judgements do not read, found by key, already in order (no pass over every series,
+        // no sort). Unless that is more lookups than there are series: then every series once.
+        let regions = reports.map(\.region).sorted()
+        let unreadByProvince = readByProvince.mapValues { read in set.indicators.subtracting(read).sorted() }
+        let lookups = regions.reduce(0) { $0 + (unreadByProvince[$1.provinceCode]?.count ?? 0) }
+        guard lookups <= series.count else {
+            let reported = Set(regions)
+            return series.compactMap { key, points in
+                guard reported.contains(key.region), unreadByProvince[key.region.provinceCode]?.contains(key.indicator) == true else { return nil }
+                return (key, points.count { !$0.value.isMissing })
+            }.sorted { $0.key < $1.key }
+        }
+        // Half the regions on each core; the halves follow one another.
+        let middle = regions.count / 2
+        return parallelMap(2) { half in
             var unused: [(key: SeriesKey, count: Int)] = []
-            for index in series.indices[half == 0 ? series.startIndex..<middle : middle..<series.endIndex] {
-                let key = series.keys[index]
-                guard reported.contains(key.region), readByProvince[key.region.provinceCode]?.contains(key.indicator) != true else { continue }
-                unused.append((key, series.values[index].count { !$0.value.isMissing }))
+            for region in regions[half == 0 ? 0..<middle : middle..<regions.count] {
+                for indicator in unreadByProvince[region.provinceCode] ?? [] {
+                    let key = SeriesKey(indicator: indicator, region: region)
+                    if let points = series[key] { unused.append((key, points.count { !$0.value.isMissing })) }
+                }
             }
-            // Each half sorted on its core; one pass on this one merges them.
-            return unused.sorted { $0.key < $1.key }
-        }
-        var merged: [(key: SeriesKey, count: Int)] = []
-        merged.reserveCapacity(halves[0].count + halves[1].count)
-        var (i, j) = (0, 0)
-        while i < halves[0].count || j < halves[1].count {
-            if j == halves[1].count || (i < halves[0].count && halves[0][i].key < halves[1][j].key) {
-                merged.append(halves[0][i])
-                i += 1
-            } else {
-                merged.append(halves[1][j])
-                j += 1
-            }
-        }
-        return merged
+            return unused
+        }.flatMap { $0 }
     }
 }
 

@@ -178,6 +178,9 @@ public struct MeasurementSet: Sendable, Equatable {
     public let latestYear: Int?
     /// How many observations the series hold, missing values included.
     public let count: Int
+    /// Every region that has a series, ascending by code (noted as the series were
+    /// put in: gathering them from a county panel's million keys took a pass of its own).
+    public let regions: [RegionCode]
 
     /// Each measurement's year must lie in `Observation.years` (the readers take 1949–2100).
     public init(_ measurements: [Measurement]) {
@@ -186,12 +189,16 @@ public struct MeasurementSet: Sendable, Equatable {
         self = builder.build()
     }
 
-    private init(series: [SeriesKey: [Observation]], regionNames: [RegionCode: String], indicators: Set<String>, latestYear: Int?, count: Int) {
+    private init(
+        series: [SeriesKey: [Observation]], regionNames: [RegionCode: String], indicators: Set<String>, latestYear: Int?, count: Int,
+        regions: [RegionCode]
+    ) {
         self.series = series
         self.regionNames = regionNames
         self.indicators = indicators
         self.latestYear = latestYear
         self.count = count
+        self.regions = regions
     }
 
     /// Groups measurements into series as they are read, without keeping them
@@ -223,6 +230,9 @@ public struct MeasurementSet: Sendable, Equatable {
         /// usually come one after another: it is hashed when it changes, not for every series).
         private var indicators: Set<String> = []
         private var lastIndicator: String?
+        /// The regions given a series so far, and the last one (a panel gives a region's series one after another).
+        private var regions: Set<RegionCode> = []
+        private var lastRegion: RegionCode?
         /// Every provenance handed out, each once, by its texts.
         private var provenances: [Provenance.Texts: Provenance] = [:]
         private var lastProvenance: Provenance?
@@ -340,6 +350,10 @@ public struct MeasurementSet: Sendable, Equatable {
                     indicators.insert(key.indicator)
                     lastIndicator = key.indicator
                 }
+                if key.region != lastRegion {
+                    regions.insert(key.region)
+                    lastRegion = key.region
+                }
             }
             if runOutOfOrder { outOfOrder.insert(key) }
             lastRunCount = run.count
@@ -354,7 +368,8 @@ public struct MeasurementSet: Sendable, Equatable {
             flush()
             // Stable: the years given twice (a missing value and a value) keep their order.
             for key in outOfOrder { grouped[key]!.sort { $0.year < $1.year } }
-            let set = MeasurementSet(series: grouped, regionNames: regionNames, indicators: indicators, latestYear: latestYear, count: count)
+            let set = MeasurementSet(
+                series: grouped, regionNames: regionNames, indicators: indicators, latestYear: latestYear, count: count, regions: regions.sorted())
             self = Builder()
             return set
         }
@@ -369,11 +384,6 @@ public struct MeasurementSet: Sendable, Equatable {
 
     public func observation(_ indicator: String, _ region: RegionCode, year: Int) -> Observation? {
         series[SeriesKey(indicator: indicator, region: region)]?.first { $0.year == year && !$0.value.isMissing }
-    }
-
-    /// Every region that has data, ascending by code.
-    public var regions: [RegionCode] {
-        Array(Set(series.keys.map(\.region))).sorted()
     }
 
     public var isEmpty: Bool { series.isEmpty }
