@@ -284,6 +284,21 @@ func brief(_ m: QualityKit.Measurement) -> String {
     }
 }
 
+@Suite struct StampTableTests {
+    @Test func eachKeyGivesBackTheStampItHadThroughGrowth() {
+        var table = StampTable()
+        // Keys at the edges (0, and the largest allowed) and 5,000 more, through several doublings of the 1,024 slots.
+        let edges: [UInt64] = [0, 1, UInt64.max - 1, 1 << 32, UInt64(UInt32.max)]
+        let series: [UInt64] = (0..<5000).map { (i: Int) -> UInt64 in UInt64(i) << 32 | UInt64(360_000 + i % 7) }
+        let keys = edges + series
+        for (i, key) in keys.enumerated() { #expect(table.restamp(key, Int32(i)) == nil, "\(key)") }
+        #expect(table.count == keys.count)
+        for (i, key) in keys.enumerated().reversed() { #expect(table.restamp(key, -Int32(i)) == Int32(i), "\(key)") }
+        for (i, key) in keys.enumerated() { #expect(table.restamp(key, 7) == -Int32(i), "\(key)") }
+        #expect(table.count == keys.count)
+    }
+}
+
 @Suite struct KeyPresenceTests {
     @Test func eachKeyIsNewOnceInsideAndOutsideTheYearMask() {
         var presence = KeyPresence()

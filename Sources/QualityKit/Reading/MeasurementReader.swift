@@ -60,7 +60,7 @@ public final class MeasurementReader {
     /// With `series`: each series `takeSeriesRuns` took, by slot and region, with the number
     /// of the stretch that last took it. While it took every series `collected` holds
     /// (`runsTookEverySeries`), a series it never took is new: not looked for by its text key.
-    var seriesTaken: [UInt64: Int32] = [:]
+    var seriesTaken = StampTable()
     var runsTookEverySeries = true
     var stretchesTaken: Int32 = 0
     /// With `series`: the first sightings the series cannot tell (see `finishRowInSeries`).
@@ -159,7 +159,7 @@ public final class MeasurementReader {
 
     /// With `series`: the measurements read so far, grouped into series; the reader starts afresh.
     public func takeSeries() -> MeasurementSet {
-        seriesTaken = [:]
+        seriesTaken = StampTable()
         runsTookEverySeries = true
         return collected.build()
     }
