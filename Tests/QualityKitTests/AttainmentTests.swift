@@ -160,4 +160,26 @@ func judge(_ targetID: String, _ rows: [(String, Int, Int, String)], region: Int
         #expect(forest.scope == .own)
         #expect(report.lagging == 1)
     }
+
+    /// A target whose measure no region has is judged once and its result shared by every
+    /// region; a target any region has data for is judged region by region.
+    @Test func aTargetNoRegionMeasuresIsJudgedOnceForAll() throws {
+        let goal = "national-2023-q2035-01"
+        let engine = AttainmentEngine(
+            catalog: .embedded,
+            measurements: dataset([("forest_coverage", 360102, 2015, "64"), ("forest_coverage", 360103, 2015, "60"), (goal, 360102, 2035, "达标")]))
+        let (a, b) = (engine.evaluate(region: RegionCode(360102)), engine.evaluate(region: RegionCode(360103)))
+        func result(_ report: RegionReport, _ id: String) throws -> Attainment { try #require(report.results.first { $0.target.id == id }) }
+        // Nothing measures the river sections' water quality: one object, the verdict any region would get.
+        let shared = try result(a, river)
+        #expect(try result(b, river) === shared)
+        let alone = engine.judge(shared.target, scope: shared.scope, region: RegionCode(360103))
+        #expect(shared.status == .noData && alone.status == .noData && shared.reason == alone.reason)
+        // Measured somewhere: each region its own.
+        let forest = "jiangxi-2011-forest-coverage-2015"
+        #expect(try result(a, forest) !== result(b, forest))
+        #expect(try result(a, forest).status == .met && result(b, forest).status == .notMet)
+        #expect(try result(a, goal).status == .met && result(b, goal).status == .qualitative)
+        #expect(a.results.count == b.results.count && a.lagging == 0 && b.lagging == 1)
+    }
 }

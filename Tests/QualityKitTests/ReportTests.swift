@@ -232,7 +232,7 @@ import Testing
         let target = try #require(Catalog.embedded.targets.first { $0.kind == .qualitative })
         func result(_ scope: Scope, _ status: AttainmentStatus, _ reason: String) -> Attainment {
             Attainment(
-                target: target, scope: scope, region: RegionCode(360100), status: status, actual: nil, baseline: nil, projected: nil,
+                target: target, scope: scope, status: status, actual: nil, baseline: nil, projected: nil,
                 observedRate: nil, requiredRate: nil, ratio: nil, reason: Reason(zh: reason, en: reason), stabilityUnverified: false, series: [],
                 counterpart: nil, context: [])
         }

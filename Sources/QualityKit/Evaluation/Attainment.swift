@@ -70,18 +70,18 @@ public final class JudgedTarget: Sendable {
     }
 }
 
-/// The judgement of one target for one region.
+/// The judgement of one target for one region (the region is its `RegionReport`'s).
 ///
 /// A class: a report on thousands of regions hands its results from the engine
 /// to the ranking and the renderers, and a copy is then one reference, not the
-/// dozen its fields hold.
+/// dozen its fields hold. A judgement that reads no data of the region (a target
+/// whose measure no region has) is one object shared by every region's report.
 public final class Attainment: Sendable {
     public let judged: JudgedTarget
     public var target: Target { judged.target }
     public var scope: Scope { judged.scope }
     /// The national target on the same measure, shown beside a province's own.
     public var counterpart: Target? { judged.counterpart }
-    public let region: RegionCode
     public let status: AttainmentStatus
     /// The value the judgement rests on: the target year's, or the latest.
     public let actual: Observation?
@@ -99,23 +99,22 @@ public final class Attainment: Sendable {
     public let context: [ContextSeries]
 
     convenience init(
-        target: Target, scope: Scope, region: RegionCode, status: AttainmentStatus, actual: Observation?, baseline: Observation?, projected: Double?,
+        target: Target, scope: Scope, status: AttainmentStatus, actual: Observation?, baseline: Observation?, projected: Double?,
         observedRate: Double?, requiredRate: Double?, ratio: Double?, reason: Reason, stabilityUnverified: Bool, series: [Observation],
         counterpart: Target?, context: [ContextSeries]
     ) {
         self.init(
-            JudgedTarget(target, scope: scope, counterpart: counterpart), region: region, status: status, actual: actual, baseline: baseline,
+            JudgedTarget(target, scope: scope, counterpart: counterpart), status: status, actual: actual, baseline: baseline,
             projected: projected, observedRate: observedRate, requiredRate: requiredRate, ratio: ratio, reason: reason,
             stabilityUnverified: stabilityUnverified, series: series, context: context)
     }
 
     init(
-        _ judged: JudgedTarget, region: RegionCode, status: AttainmentStatus, actual: Observation?, baseline: Observation?, projected: Double?,
+        _ judged: JudgedTarget, status: AttainmentStatus, actual: Observation?, baseline: Observation?, projected: Double?,
         observedRate: Double?, requiredRate: Double?, ratio: Double?, reason: Reason, stabilityUnverified: Bool, series: [Observation],
         context: [ContextSeries]
     ) {
         self.judged = judged
-        self.region = region
         self.status = status
         self.actual = actual
         self.baseline = baseline

@@ -18,7 +18,7 @@ public struct AttainmentEngine: Sendable {
 
     /// Each province's targets in judging order, with what judging them reads, worked out
     /// once here rather than for every region.
-    private let entriesByProvince: [Int: [Entry]]
+    private var entriesByProvince: [Int: [Entry]]
 
     public init(catalog: Catalog, measurements: MeasurementSet, asOf: Int? = nil, tolerance: Figure? = nil) {
         self.catalog = catalog
@@ -45,6 +45,19 @@ public struct AttainmentEngine: Sendable {
             entries[region.code] = sorted
         }
         entriesByProvince = entries
+        // A target whose measures no region has is judged alike in every region (most
+        // targets of a county panel: the qualitative goals, the measures not collected):
+        // judged once here, one result shared by all.
+        var settled: [ObjectIdentifier: Entry] = [:]
+        for (province, list) in entriesByProvince {
+            entriesByProvince[province] = list.map { entry in
+                guard !entry.seriesMeasured, entry.measuredContext.isEmpty else { return entry }
+                if let known = settled[ObjectIdentifier(entry)] { return known }
+                let shared = Entry(entry, regionless: judge(entry, region: RegionCode(province)))
+                settled[ObjectIdentifier(entry)] = shared
+                return shared
+            }
+        }
     }
 
     /// The targets that apply to `region`, judged; own plan first, then adopted, then benchmarks.
@@ -79,6 +92,8 @@ public struct AttainmentEngine: Sendable {
         let context: [Indicator]
         /// The context measures some region has (the others are not looked for).
         let measuredContext: [Indicator]
+        /// The result in every region, when it reads nothing of any region's.
+        let regionless: Attainment?
 
         /// `measured`: the indicators that have a series in some region.
         init(_ raw: Target, scope: Scope, _ catalog: Catalog, tolerance: Figure?, measured: Set<String>) {
@@ -90,6 +105,17 @@ public struct AttainmentEngine: Sendable {
             seriesMeasured = measured.contains(series)
             context = catalog.contextMeasures(for: series)
             measuredContext = context.filter { measured.contains($0.id) }
+            regionless = nil
+        }
+
+        /// `entry` with the one result of every region.
+        init(_ entry: Entry, regionless: Attainment) {
+            judged = entry.judged
+            series = entry.series
+            seriesMeasured = entry.seriesMeasured
+            context = entry.context
+            measuredContext = entry.measuredContext
+            self.regionless = regionless
         }
     }
 
@@ -99,6 +125,7 @@ public struct AttainmentEngine: Sendable {
     }
 
     private func judge(_ entry: Entry, region: RegionCode) -> Attainment {
+        if let shared = entry.regionless { return shared }
         // The target is read in place: a copy of it was a dozen references counted per judgement.
         let judged = entry.judged
         let series = entry.seriesMeasured ? measurements.values(entry.series, region) : []
@@ -117,7 +144,7 @@ public struct AttainmentEngine: Sendable {
                 : categorical(judged.target, series)
         }
         return Attainment(
-            judged, region: region, status: verdict.status, actual: verdict.actual, baseline: verdict.baseline,
+            judged, status: verdict.status, actual: verdict.actual, baseline: verdict.baseline,
             projected: verdict.projected, observedRate: verdict.observedRate, requiredRate: verdict.requiredRate, ratio: verdict.ratio,
             reason: verdict.reason, stabilityUnverified: verdict.stabilityUnverified, series: series, context: context)
     }
