@@ -371,7 +371,8 @@ extension MeasurementReader {
                     }
                     let spelling = Int(first.spelling)
                     if slots[spelling] < 0 { slots[spelling] = slot(for: d.indicatorIDs[spelling]) }
-                    let key = UInt64(UInt32(bitPattern: slots[spelling])) << 32 | UInt64(UInt32(bitPattern: first.region))
+                    // The region above the indicator: a region's series sit together in the table.
+                    let key = UInt64(UInt32(bitPattern: first.region)) << 32 | UInt64(UInt32(bitPattern: slots[spelling]))
                     let takenBefore = seriesTaken.restamp(key, stretch)
                     guard takenBefore != stretch else { return false }
                     // Runs of one stretch are of different series, so one found new here is still new when begun.

@@ -57,7 +57,7 @@ public final class MeasurementReader {
     private var seen = SeenTable()
     /// With `series`: every measurement taken, grouped into series.
     var collected = MeasurementSet.Builder()
-    /// With `series`: each series `takeSeriesRuns` took, by slot and region, with the number
+    /// With `series`: each series `takeSeriesRuns` took, by region and slot, with the number
     /// of the stretch that last took it. While it took every series `collected` holds
     /// (`runsTookEverySeries`), a series it never took is new: not looked for by its text key.
     var seriesTaken = StampTable()

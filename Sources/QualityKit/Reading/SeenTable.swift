@@ -98,9 +98,7 @@ struct SeenTable {
     /// an aligned block of sixteen slots, so a series read year after year
     /// touches a few cache lines, not one per year.
     @inline(__always)
-    static func home(_ key: UInt64, mask: Int) -> Int {
-        (OpenAddressing.home(key >> 4, mask: mask) & ~15 | Int(key & 15)) & mask
-    }
+    static func home(_ key: UInt64, mask: Int) -> Int { OpenAddressing.blockHome(key, mask: mask) }
 }
 
 /// Linear probing over a power-of-two table, for `SeenTable` and `KeyPresence`.
@@ -112,6 +110,13 @@ enum OpenAddressing {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return Int(truncatingIfNeeded: z ^ (z >> 31)) & mask
+    }
+
+    /// Where a key's probe starts, keys that differ in their low four bits only starting
+    /// in one aligned block of sixteen slots (neighbours read one after another share cache lines).
+    @inline(__always)
+    static func blockHome(_ key: UInt64, mask: Int) -> Int {
+        (home(key >> 4, mask: mask) & ~15 | Int(key & 15)) & mask
     }
 
     /// The slots in a table twice the size; `key` is nil for an empty slot; `start` is where a key's probe starts.
