@@ -45,7 +45,10 @@ import Testing
         }
         reader.resolveDuplicates { open($0) }
         let series = duplicateSearch == .series ? reader.takeSeries() : nil
-        if let series { #expect(series.indicators == Set(series.series.keys.map(\.indicator)), "the indicators of the series, no more") }
+        if let series {
+            #expect(series.indicators == Set(series.series.keys.map(\.indicator)), "the indicators of the series, no more")
+            #expect(series.regions == Set(series.series.keys.map(\.region)).sorted(), "the regions of the series, in order")
+        }
         return Outcome(
             diagnostics: reader.diagnostics.map(\.formatted), summaries: reader.files, measurements: kept,
             series: series)
@@ -87,6 +90,10 @@ import Testing
             #expect(inSeries.summaries == serial.summaries, label, sourceLocation: sourceLocation)
             #expect(inSeries.series == MeasurementSet(kept.measurements), label, sourceLocation: sourceLocation)
         }
+        // From files, whose size is told ahead: the series table is sized after the first stretch; the same set.
+        let fromFiles = read(files, parallel: true, blockBytes: 64, chunkSize: 5, duplicateSearch: .series, fromFiles: true)
+        #expect(fromFiles.diagnostics == serial.diagnostics && fromFiles.summaries == serial.summaries, "series search, from files", sourceLocation: sourceLocation)
+        #expect(fromFiles.series == MeasurementSet(kept.measurements), "series search, from files", sourceLocation: sourceLocation)
     }
 
     @Test func everyFixtureReadsTheSame() throws {
@@ -272,6 +279,11 @@ import Testing
         try Data(content).write(to: URL(fileURLWithPath: path))
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         try Data(bom + content).write(to: URL(fileURLWithPath: path + ".bom"))
+        // The size told ahead (a hint for sizing tables) is the file's, through the wrappers too.
+        #expect(try FileChunkReader(path: path).expectedBytes == 20_000)
+        #expect(try PrefixedChunkReader(prefix: [[1, 2]], rest: FileChunkReader(path: path)).expectedBytes == 20_000)
+        #expect(try SkippingChunkReader(FileChunkReader(path: path + ".bom"), count: 3).expectedBytes == 20_003)
+        #expect(MemoryChunkReader(content).expectedBytes == nil)
         let makers: [(String, () throws -> ChunkReader)] = [
             ("file", { try FileChunkReader(path: path, chunkSize: 777) }),
             ("memory", { MemoryChunkReader(content, chunkSize: 333) }),

@@ -260,6 +260,15 @@ public struct MeasurementSet: Sendable, Equatable {
             return p
         }
 
+        /// How many series there are so far.
+        var seriesCount: Int { grouped.count + (runKey == nil ? 0 : 1) }
+
+        /// Makes room for `count` series at once: a table grown by doubling hashes every
+        /// series' key again at each step (a county panel's million series, twenty times).
+        mutating func reserveSeries(_ count: Int) {
+            grouped.reserveCapacity(count)
+        }
+
         /// Makes (indicator, region) the series being filled. `isNew` says it is known to
         /// have no series yet (`holding` said `.noSeries`, and nothing was added since), so
         /// none is looked for: a county panel begins hundreds of thousands of series.

@@ -10,9 +10,14 @@ public protocol ChunkReader: AnyObject {
     /// `prefix` followed by at least the next `count` bytes (fewer only at the end), as one
     /// array, and whether the input has ended. A file is read straight into the array.
     func bytes(after prefix: [UInt8], more count: Int) throws -> (bytes: [UInt8], atEnd: Bool)
+    /// How many bytes the whole input holds, when that is known ahead (a regular file):
+    /// a hint for sizing what grows with the input, never a limit.
+    var expectedBytes: Int? { get }
 }
 
 extension ChunkReader {
+    public var expectedBytes: Int? { nil }
+
     public func bytes(after prefix: [UInt8], more count: Int) throws -> (bytes: [UInt8], atEnd: Bool) {
         try bytesByChunks(after: prefix, more: count)
     }
@@ -43,6 +48,7 @@ public final class FileChunkReader: ChunkReader {
     private let chunkSize: Int
     private let path: String
     private var finished = false
+    public private(set) var expectedBytes: Int?
 
     /// Opens `path`, or standard input for `-`.
     public init(path: String, chunkSize: Int = 1 << 20) throws {
@@ -63,6 +69,8 @@ public final class FileChunkReader: ChunkReader {
         }
         fd = opened
         ownsDescriptor = true
+        var opens = stat()
+        if fstat(fd, &opens) == 0, (opens.st_mode & S_IFMT) == S_IFREG { expectedBytes = Int(opens.st_size) }
     }
 
     deinit {
@@ -151,6 +159,9 @@ final class PrefixedChunkReader: ChunkReader {
         if let chunk = pending.popLast() { return chunk }
         return try rest.nextChunk()
     }
+
+    /// The chunks read ahead are the input's first bytes: the rest's count is the whole.
+    var expectedBytes: Int? { rest.expectedBytes }
 
     /// The chunks read ahead, then the rest's own way (a file's: straight into the array).
     func bytes(after prefix: [UInt8], more count: Int) throws -> (bytes: [UInt8], atEnd: Bool) {

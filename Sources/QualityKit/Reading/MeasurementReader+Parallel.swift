@@ -217,6 +217,7 @@ extension MeasurementReader {
             return InFlight(pieces: pieces, last: last, work: BackgroundWork(pieces.count, on: crew) { [pieces] i in workers[i].read(pieces[i], layout) })
         }
 
+        var replayed = 0
         while true {
             while queue.count < ahead, let next = try launch() { queue.append(next) }
             // Nothing in flight: the input is done, or what is left has no line break. Row by row from here.
@@ -231,8 +232,18 @@ extension MeasurementReader {
                 replay(result, firstLine: line, &summary, sink)
                 line += result.lines
             }
+            if replayed == 0 { reserveSeries(after: current.pieces.reduce(0) { $0 + $1.count }, of: stream.expectedBytes) }
+            replayed += 1
             if current.last { return }
         }
+    }
+
+    /// After the first stretch (`bytes` of the input's `total`): room for as many series as
+    /// the whole input would hold at that stretch's rate, when series are kept.
+    private func reserveSeries(after bytes: Int, of total: Int?) {
+        let series = collected.seriesCount
+        guard let total, bytes > 0, total > bytes, series > 0 else { return }
+        collected.reserveSeries(Int(Double(series) * Double(total) / Double(bytes) * 1.05))
     }
 
     /// From here on, rows and diagnostics are left as steps for `replay` (a worker's

@@ -170,6 +170,8 @@ final class SkippingChunkReader: ChunkReader {
         return nil
     }
 
+    var expectedBytes: Int? { upstream.expectedBytes }
+
     /// Once the skipped bytes are behind, the upstream's own way (a file's: straight into the array).
     func bytes(after prefix: [UInt8], more count: Int) throws -> (bytes: [UInt8], atEnd: Bool) {
         remaining == 0 ? try upstream.bytes(after: prefix, more: count) : try bytesByChunks(after: prefix, more: count)
