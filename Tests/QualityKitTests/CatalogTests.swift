@@ -241,6 +241,27 @@ import Testing
     }
 }
 
+@Suite struct InternedIDTests {
+    /// The catalog's ids are the embedded literals themselves (the same bytes in the binary,
+    /// never reference counted), and so is what a reader resolves a spelling to.
+    @Test func idsAreTheEmbeddedLiterals() throws {
+        func address(_ s: String) -> UnsafeRawPointer? {
+            s.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+        }
+        let literals = Dictionary(EmbeddedData.ids.map { ($0, address($0)) }, uniquingKeysWith: { a, _ in a })
+        let catalog = Catalog.embedded
+        let ids = catalog.indicators.map(\.id) + catalog.targets.map(\.id) + catalog.targets.compactMap(\.indicator)
+        #expect(Set(ids) == Set(EmbeddedData.ids))
+        // Ids of up to 15 bytes are held inline (nothing to count, and no address of their own).
+        for id in ids where id.utf8.count > 15 { #expect(address(id) != nil && address(id) == literals[id] ?? nil, "\(id)") }
+        #expect(ids.filter { $0.utf8.count > 15 }.count > 100)
+        let resolved = try #require(catalog.resolveIndicator("农业标准化生产普及率"))
+        #expect(resolved == "agri_standardization_rate" && address(resolved) == literals[resolved] ?? nil)
+        // An id the catalog does not have stays as given.
+        #expect(Catalog.interned("no_such_id") == "no_such_id")
+    }
+}
+
 @Suite struct EmbeddedDataTests {
     /// The generated Swift must match Data/ byte for byte; run `swift run embed-data` when it does not.
     @Test func generatedSourceIsCurrent() throws {

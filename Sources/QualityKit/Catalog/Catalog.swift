@@ -51,6 +51,15 @@ public struct Catalog: Sendable {
         public var description: String { "\(file): \(reason)" }
     }
 
+    /// The embedded catalog's indicator and target ids as the binary's own string literals,
+    /// which are never reference counted. Every series key, judgement and result holds an
+    /// id, and counted, the one string a measure's many series share was a cache line the
+    /// two cores fought over (10M report 2.43 -> 2.34 s, diff CPU time -6%).
+    private static let literalIDs = Dictionary(EmbeddedData.ids.map { ($0, $0) }, uniquingKeysWith: { a, _ in a })
+
+    /// `id` as the literal of the same text, when the embedded catalog has one.
+    static func interned(_ id: String) -> String { literalIDs[id] ?? id }
+
     /// Plan files are `catalog/<plan>.json`, in the order of `planOrder`.
     static let planOrder = ["national-2011", "jiangxi-2011", "national-2023"]
 
@@ -86,6 +95,11 @@ public struct Catalog: Sendable {
     }
 
     public init(plans: [Plan], targets: [Target], indicators: [Indicator], regions: [Region], adoptions: [Adoption], baselines: [Baseline]) {
+        let indicators = indicators.map { i in
+            Indicator(
+                id: Catalog.interned(i.id), area: i.area, unit: i.unit, name: i.name, nameEn: i.nameEn, aliases: i.aliases, scale: i.scale,
+                related: i.related, contextFor: i.contextFor, note: i.note)
+        }
         self.plans = plans
         self.targets = targets
         self.indicators = indicators

@@ -24,6 +24,13 @@ public enum EmbeddedDataGenerator {
             out += "\"\"\"\(hashes)\(file.contents.hasSuffix("\n") ? " + \"\\n\"" : "")\n"
             out += "        ),\n"
         }
+        out += "    ]\n\n"
+        // The ids as literals (see `Catalog.interned`); none when the catalog does not load.
+        let catalog = try? Catalog(files: files)
+        let ids = Set((catalog?.indicators.map(\.id) ?? []) + (catalog?.targets.flatMap { [$0.id] + ($0.indicator.map { [$0] } ?? []) } ?? []))
+        out += "    /// The catalog's indicator and target ids, as literals.\n"
+        out += "    static let ids: [String] = [\n"
+        for id in ids.sorted() { out += "        \(String(reflecting: id)),\n" }
         out += "    ]\n}\n"
         return out
     }

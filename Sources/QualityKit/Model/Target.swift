@@ -90,9 +90,9 @@ public final class Target: Sendable, Hashable, Codable {
         area: Area, kind: TargetKind, comparator: Comparison, value: Figure?, unit: String, sustained: Bool,
         tolerance: Figure?, text: String, citation: String
     ) {
-        self.id = id
+        self.id = Catalog.interned(id)
         self.plan = plan
-        self.indicator = indicator
+        self.indicator = indicator.map(Catalog.interned)
         self.name = name
         self.nameEn = nameEn
         self.year = year
@@ -110,9 +110,9 @@ public final class Target: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
+        id = Catalog.interned(try c.decode(String.self, forKey: .id))
         plan = (try? c.decode(String.self, forKey: .plan)) ?? ""
-        indicator = try c.decodeIfPresent(String.self, forKey: .indicator)
+        indicator = try c.decodeIfPresent(String.self, forKey: .indicator).map(Catalog.interned)
         name = try c.decode(String.self, forKey: .name)
         nameEn = try c.decode(String.self, forKey: .nameEn)
         year = try c.decode(Int.self, forKey: .year)
