@@ -26,8 +26,14 @@ public enum EmbeddedDataGenerator {
         }
         out += "    ]\n\n"
         // The ids as literals (see `Catalog.interned`); none when the catalog does not load.
-        let catalog = try? Catalog(files: files)
-        let ids = Set((catalog?.indicators.map(\.id) ?? []) + (catalog?.targets.flatMap { [$0.id] + ($0.indicator.map { [$0] } ?? []) } ?? []))
+        var ids = Set<String>()
+        if let catalog = try? Catalog(files: files) {
+            ids.formUnion(catalog.indicators.map(\.id))
+            for target in catalog.targets {
+                ids.insert(target.id)
+                if let indicator = target.indicator { ids.insert(indicator) }
+            }
+        }
         out += "    /// The catalog's indicator and target ids, as literals.\n"
         out += "    static let ids: [String] = [\n"
         for id in ids.sorted() { out += "        \(String(reflecting: id)),\n" }
