@@ -69,8 +69,8 @@ public final class FileChunkReader: ChunkReader {
         }
         fd = opened
         ownsDescriptor = true
-        var opens = stat()
-        if fstat(fd, &opens) == 0, (opens.st_mode & S_IFMT) == S_IFREG { expectedBytes = Int(opens.st_size) }
+        // The file opened, not the path looked at above (it may have been replaced since).
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG { expectedBytes = Int(info.st_size) }
     }
 
     deinit {
