@@ -114,6 +114,29 @@ import Testing
         #expect([composed, decomposed, other].map(\.ordinal) == [0, 1, 2])
     }
 
+    /// Series keys are their indicator's bytes, as provenances are: an id built again from
+    /// its bytes (other storage) is the same key, with the same hash; an indicator written
+    /// with a decomposed accent is another series than the precomposed one, each kept as
+    /// written; a region apart is another key.
+    @Test func seriesKeysAreTheirIndicatorsBytes() {
+        let id = "产品质量国家监督抽查合格率"
+        let rebuilt = String(decoding: Array(id.utf8), as: UTF8.self)
+        let key = SeriesKey(indicator: id, region: RegionCode(360102))
+        #expect(SeriesKey(indicator: rebuilt, region: RegionCode(360102)) == key)
+        #expect(SeriesKey(indicator: rebuilt, region: RegionCode(360102)).hashValue == key.hashValue)
+        #expect(SeriesKey(indicator: id, region: RegionCode(360103)) != key)
+        #expect(SeriesKey(indicator: String(id.dropLast()), region: RegionCode(360102)) != key)
+        let composed = SeriesKey(indicator: "r\u{E9}sultats", region: RegionCode(360102))
+        let decomposed = SeriesKey(indicator: "re\u{301}sultats", region: RegionCode(360102))
+        #expect(composed.indicator == decomposed.indicator && composed != decomposed)
+        let set = MeasurementSet([composed, decomposed].enumerated().map { i, key in
+            Measurement(indicator: key.indicator, region: key.region, year: 2020, value: .number(Figure(i + 1)), source: "s", line: i + 2)
+        })
+        #expect(set.series.count == 2)
+        #expect(set.series[decomposed]?.map(\.line) == [3])
+        #expect(set.series.keys.first { $0 == decomposed }.map { Array($0.indicator.utf8) } == Array("re\u{301}sultats".utf8))
+    }
+
     /// An observation does not count its provenance, so one kept after its reader and set
     /// are gone still gives back its source, note and file.
     @Test func anObservationOutlivesItsSet() {

@@ -131,11 +131,7 @@ final class Provenance: Sendable, Hashable {
         }
 
         func hash(into hasher: inout Hasher) {
-            for text in [source, note, file] {
-                var text = text
-                text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-                hasher.combine(0xFF as UInt8)  // never in UTF-8: where one text ends
-            }
+            for text in [source, note, file] { hashBytes(of: text, into: &hasher) }
         }
     }
 
@@ -144,13 +140,12 @@ final class Provenance: Sendable, Hashable {
     func hash(into hasher: inout Hasher) { hasher.combine(texts) }
 }
 
-/// Whether two texts are the same bytes (`==` on `String` compares canonical equivalents).
-private func sameBytes(_ a: String, _ b: String) -> Bool {
-    var (a, b) = (a, b)
-    return a.utf8.count == b.utf8.count && a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
-}
-
 /// A series is one indicator in one region.
+///
+/// Two keys are the same when their indicators are the same bytes, not when they are
+/// canonically equivalent as `String` compares: the readers give every spelling its
+/// catalog id, so an id's bytes name it, and a county panel's million series are
+/// hashed and compared by their keys many times over.
 public struct SeriesKey: Sendable, Hashable, Comparable {
     public let indicator: String
     public let region: RegionCode
@@ -158,6 +153,15 @@ public struct SeriesKey: Sendable, Hashable, Comparable {
     public init(indicator: String, region: RegionCode) {
         self.indicator = indicator
         self.region = region
+    }
+
+    public static func == (a: SeriesKey, b: SeriesKey) -> Bool {
+        a.region == b.region && sameBytes(a.indicator, b.indicator)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(region)
+        hashBytes(of: indicator, into: &hasher)
     }
 
     public static func < (a: SeriesKey, b: SeriesKey) -> Bool {
@@ -226,9 +230,10 @@ public struct MeasurementSet: Sendable, Equatable {
         private var latestYear: Int?
         /// The observations added so far.
         private var count = 0
-        /// The indicators given a series so far, and the last one (series of one indicator
-        /// usually come one after another: it is hashed when it changes, not for every series).
-        private var indicators: Set<String> = []
+        /// The indicators given a series so far (by bytes: a region-major panel changes
+        /// indicator with every series), and the last one (series of one indicator often
+        /// come one after another: it is hashed when it changes, not for every series).
+        private var indicators: Set<ByteText> = []
         private var lastIndicator: String?
         /// The regions given a series so far, and the last one (a panel gives a region's series one after another).
         private var regions: Set<RegionCode> = []
@@ -273,7 +278,7 @@ public struct MeasurementSet: Sendable, Equatable {
         /// have no series yet (`holding` said `.noSeries`, and nothing was added since), so
         /// none is looked for: a county panel begins hundreds of thousands of series.
         mutating func select(_ indicator: String, _ region: RegionCode, isNew: Bool = false) {
-            guard runKey?.region != region || runKey?.indicator != indicator else { return }
+            if let runKey, runKey.region == region, sameBytes(runKey.indicator, indicator) { return }
             flush()
             let key = SeriesKey(indicator: indicator, region: region)
             runKey = key
@@ -355,8 +360,8 @@ public struct MeasurementSet: Sendable, Equatable {
             // A series looked at (`value`) but given nothing is no series.
             if !run.isEmpty {
                 grouped[key] = run
-                if key.indicator != lastIndicator {
-                    indicators.insert(key.indicator)
+                if lastIndicator.map({ !sameBytes($0, key.indicator) }) ?? true {
+                    indicators.insert(ByteText(text: key.indicator))
                     lastIndicator = key.indicator
                 }
                 if key.region != lastRegion {
@@ -378,7 +383,7 @@ public struct MeasurementSet: Sendable, Equatable {
             // Stable: the years given twice (a missing value and a value) keep their order.
             for key in outOfOrder { grouped[key]!.sort { $0.year < $1.year } }
             let set = MeasurementSet(
-                series: grouped, regionNames: regionNames, indicators: indicators, latestYear: latestYear, count: count, regions: regions.sorted())
+                series: grouped, regionNames: regionNames, indicators: Set(indicators.map(\.text)), latestYear: latestYear, count: count, regions: regions.sorted())
             self = Builder()
             return set
         }

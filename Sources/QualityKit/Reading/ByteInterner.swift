@@ -90,21 +90,3 @@ final class ByteInterner<Payload> {
         }
     }
 }
-
-/// Whether two buffers of one length hold the same bytes, eight at a time: the keys and
-/// fields compared are short, and a call to `memcmp` for each was 4% of reading a county panel.
-@inline(__always)
-func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard let x = a.baseAddress.map(UnsafeRawPointer.init), let y = b.baseAddress.map(UnsafeRawPointer.init) else { return a.count == b.count }
-    let count = a.count
-    var i = 0
-    while i + 8 <= count {
-        if x.loadUnaligned(fromByteOffset: i, as: UInt64.self) != y.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
-        i += 8
-    }
-    while i < count {
-        if a[i] != b[i] { return false }
-        i += 1
-    }
-    return true
-}
