@@ -350,4 +350,18 @@ func tokenize(_ bytes: [UInt8], chunkSize: Int = 1 << 20, delimiter: UInt8 = UIn
         // Taken whole from the chunk, not through the state machine's field by field.
         #expect(tokenizer.simpleLinesRead == 1)
     }
+
+    /// How far through its input a tokenizer is: the bytes of the records taken, across
+    /// chunk ends, on either path (a quoted line break goes through the state machine).
+    @Test func progressCountsTheBytesTaken() throws {
+        let text = "a,b\n\"x\ny\",中\nlast,1\n"
+        for chunkSize in [1, 3, 1 << 20] {
+            let tokenizer = CSVTokenizer(reader: MemoryChunkReader(Array(text.utf8), chunkSize: chunkSize))
+            var record = CSVRecord()
+            var taken: [Int] = []
+            while try tokenizer.next(into: &record) { taken.append(tokenizer.progress.taken) }
+            #expect(taken == [4, 14, 21], "chunk \(chunkSize)")
+            #expect(tokenizer.progress.expected == nil)
+        }
+    }
 }

@@ -94,6 +94,10 @@ import Testing
         let fromFiles = read(files, parallel: true, blockBytes: 64, chunkSize: 5, duplicateSearch: .series, fromFiles: true)
         #expect(fromFiles.diagnostics == serial.diagnostics && fromFiles.summaries == serial.summaries, "series search, from files", sourceLocation: sourceLocation)
         #expect(fromFiles.series == MeasurementSet(kept.measurements), "series search, from files", sourceLocation: sourceLocation)
+        // On one core (diff), sized after the first batch of rows; the same set.
+        let batchedFromFiles = read(files, parallel: false, chunkSize: 5, duplicateSearch: .series, seriesBatchRows: 2, fromFiles: true)
+        #expect(batchedFromFiles.diagnostics == serial.diagnostics && batchedFromFiles.summaries == serial.summaries, "series search, serial, from files", sourceLocation: sourceLocation)
+        #expect(batchedFromFiles.series == MeasurementSet(kept.measurements), "series search, serial, from files", sourceLocation: sourceLocation)
     }
 
     @Test func everyFixtureReadsTheSame() throws {

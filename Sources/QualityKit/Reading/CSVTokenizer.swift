@@ -242,6 +242,8 @@ public final class CSVTokenizer {
     private let encoding: TextEncoding
     private var chunk: [UInt8] = []
     private var index = 0
+    /// The bytes of the chunks before `chunk`.
+    private var bytesBeforeChunk = 0
     /// Where in `chunk` each of the first columns' last field checked as valid UTF-8
     /// lies: a field with the same bytes (the indicator of a series, repeated row after
     /// row) is not checked again. Empty: none yet.
@@ -346,6 +348,7 @@ public final class CSVTokenizer {
                 if let next = try reader.nextChunk() {
                     // A record under way keeps its fields before the chunk they are in goes.
                     if recordStarted { chunk.withUnsafeBufferPointer { record.copyFields($0) } }
+                    bytesBeforeChunk += chunk.count
                     chunk = next
                     for k in checkedFields.indices { checkedFields[k] = 0..<0 }
                     index = 0
@@ -725,6 +728,10 @@ public final class CSVTokenizer {
     /// record boundary, on `currentLine`), whether the input is exhausted, and
     /// whether the last line ended with a CR, so that an LF first in what
     /// follows still belongs to it. The tokenizer must not be used afterwards.
+    /// The input's bytes taken so far (as decoded, when it is transcoded), and how many
+    /// its reader expects in all: how far through the input the tokenizer is, as a hint.
+    var progress: (taken: Int, expected: Int?) { (bytesBeforeChunk + index, reader.expectedBytes) }
+
     func takeUnread() -> (bytes: [UInt8], exhausted: Bool, pendingCR: Bool) {
         let rest = index < chunk.count ? Array(chunk[index...]) : []
         defer {

@@ -238,9 +238,9 @@ extension MeasurementReader {
         }
     }
 
-    /// After the first stretch (`bytes` of the input's `total`): room for as many series as
-    /// the whole input would hold at that stretch's rate, when series are kept.
-    private func reserveSeries(after bytes: Int, of total: Int?) {
+    /// After the first stretch or batch (`bytes` of the input's `total`): room for as many
+    /// series as the whole input would hold at that rate, when series are kept.
+    func reserveSeries(after bytes: Int, of total: Int?) {
         let series = collected.seriesCount
         guard let total, bytes > 0, total > bytes, series > 0 else { return }
         collected.reserveSeries(Int(Double(series) * Double(total) / Double(bytes) * 1.05))

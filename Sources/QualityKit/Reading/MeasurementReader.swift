@@ -286,6 +286,7 @@ public final class MeasurementReader {
         // the owner takes a stretch, a series run at a time. Row by row, handing a row's
         // texts and provenance to the series cost about nine retains and releases a row.
         var more = true
+        var firstBatch = true
         while more {
             beginDeferring(handingTextsOver: true)
             var batch = FileSummary(path: currentFile)
@@ -307,6 +308,8 @@ public final class MeasurementReader {
             }
             replay(StretchResult(deferred: takeDeferred(), summary: batch, endedInsideQuotes: false, lines: 0), firstLine: 1, &summary, nil)
             if let failure { throw failure }
+            if firstBatch, more { reserveSeries(after: tokenizer.progress.taken, of: tokenizer.progress.expected) }
+            firstBatch = false
         }
     }
 
