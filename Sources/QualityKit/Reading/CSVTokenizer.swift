@@ -724,14 +724,14 @@ public final class CSVTokenizer {
     /// The line the next record starts on.
     var currentLine: Int { line }
 
-    /// Hands over the bytes read ahead but not yet tokenized (they start at a
-    /// record boundary, on `currentLine`), whether the input is exhausted, and
-    /// whether the last line ended with a CR, so that an LF first in what
-    /// follows still belongs to it. The tokenizer must not be used afterwards.
     /// The input's bytes taken so far (as decoded, when it is transcoded), and how many
     /// its reader expects in all: how far through the input the tokenizer is, as a hint.
     var progress: (taken: Int, expected: Int?) { (bytesBeforeChunk + index, reader.expectedBytes) }
 
+    /// Hands over the bytes read ahead but not yet tokenized (they start at a
+    /// record boundary, on `currentLine`), whether the input is exhausted, and
+    /// whether the last line ended with a CR, so that an LF first in what
+    /// follows still belongs to it. The tokenizer must not be used afterwards.
     func takeUnread() -> (bytes: [UInt8], exhausted: Bool, pendingCR: Bool) {
         let rest = index < chunk.count ? Array(chunk[index...]) : []
         defer {

@@ -1,6 +1,6 @@
-/// Texts compared and hashed as their bytes: keys (indicator ids, spellings, sources)
-/// are kept as written, and `String`'s own `==` and hashing go through Unicode
-/// normalization for Chinese text.
+// Texts compared and hashed as their bytes: keys (indicator ids, spellings, sources)
+// are kept as written, and `String`'s own `==` and hashing go through Unicode
+// normalization for Chinese text.
 
 /// Whether two buffers of one length hold the same bytes, eight at a time: the keys and
 /// fields compared are short, and a call to `memcmp` for each was 4% of reading a county panel.
