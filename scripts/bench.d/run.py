@@ -1,10 +1,12 @@
 """Times whole processes side by side and writes the results the ratio table is made from.
 
 Each command runs once to warm up, then several times; we report median, min and max wall
-time and peak resident memory (GNU time's %M). The jobs of one panel size take turns, one run
-each per round, so a machine whose speed drifts (a shared one does, by up to half over minutes)
-slows quality and its peers alike and the ratios still compare like with like. A job timed once
-(frictionless, daff) runs on its own after the rounds.
+time, every run's time, and peak resident memory (GNU time's %M). The jobs of one panel size
+take turns, one run each per round, so a machine whose speed drifts (a shared one does, by up
+to half over minutes) slows quality and its peers alike and the ratios still compare like with
+like; the large panels (2.6M and 10M rows) share their rounds, so that how a ratio grows from
+one to the other is measured within a round too. A job timed once (frictionless, daff) runs
+on its own after the rounds.
 """
 import json, statistics, subprocess, sys, time
 
@@ -21,10 +23,13 @@ def run_once(cmd, cwd, ok, wrap):
     kb = int(lines[-1]) if wrap and lines and lines[-1].isdigit() else 0
     return (dt, kb), None
 
-def size_of(job):
-    """The panel size a job works on (the number its name ends with), or the name itself."""
+def block_of(job):
+    """The rounds a job takes turns in: its panel size (the number its name ends with), the
+    large panels together, or a block of its own."""
     tail = job["name"].rsplit("-", 1)[-1]
-    return tail if tail.isdigit() else job["name"]
+    if not tail.isdigit():
+        return job["name"]
+    return "large" if int(tail) >= 1_000_000 else tail
 
 def main():
     plan = json.load(open(sys.argv[1]))
@@ -32,7 +37,7 @@ def main():
     runs = lambda job: job.get("runs", plan["runs"])
     blocks = {}
     for job in plan["jobs"]:
-        blocks.setdefault(size_of(job), []).append(job)
+        blocks.setdefault(block_of(job), []).append(job)
     state = {job["name"]: {"samples": [], "rss": [], "error": None} for job in plan["jobs"]}
     for block in blocks.values():
         turns = [job for job in block if runs(job) > 1]
@@ -65,7 +70,8 @@ def main():
     for job in plan["jobs"]:
         s = state[job["name"]]
         r = {"error": s["error"]} if s["error"] else {
-            "median": statistics.median(s["samples"]), "min": min(s["samples"]), "max": max(s["samples"])}
+            "median": statistics.median(s["samples"]), "min": min(s["samples"]), "max": max(s["samples"]),
+            "samples": s["samples"]}
         if job.get("wrap", True) and not s["error"]:  # unwrapped jobs have no memory measured
             r["rss_mb"] = max(s["rss"]) / 1024
         r.update(name=job["name"], cmd=" ".join(job["cmd"]), group=job["group"], who=job["who"])
