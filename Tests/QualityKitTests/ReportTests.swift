@@ -40,6 +40,27 @@ import Testing
         }
     }
 
+    /// A chart's lowest and highest values are tick labels a line apart, however narrow the
+    /// span: Jiangxi's forest cover (63.0 and 63.1, shipped data) put them 12 px apart, one
+    /// over the other, until they were pushed apart. (A single value gives one label: the HTML golden.)
+    @Test func chartTickLabelsNeverOverlap() throws {
+        let html = runQuality(["report", "--province", "jiangxi", "--format", "html", "--lang", "zh"]).stdout
+        func ticks(_ chart: String) throws -> [(label: String, y: Double)] {
+            let start = try #require(html.range(of: "aria-label=\"\(chart)\""))
+            let after = html[start.upperBound...]
+            let svgText = String(after[..<(after.range(of: "</svg>")?.lowerBound ?? after.endIndex)])
+            let pattern = try Regex(##"<text x="[0-9.]+" y="([0-9.]+)" font-size="10" text-anchor="end" dominant-baseline="middle" fill="#555">([^<]+)</text>"##)
+            return svgText.matches(of: pattern).map { (String($0.output[2].substring!), Double($0.output[1].substring!)!) }
+        }
+        let forest = try ticks("森林覆盖率")
+        #expect(forest.map(\.label) == ["63.0", "63.1"])
+        #expect(forest.count == 2 && forest[0].y - forest[1].y >= ReportHTMLRenderer.tickLineHeight - 0.05)
+        // A wide span keeps its ticks where its values are (no push).
+        let rivers = try ticks("主要河流监测断面Ⅰ-Ⅲ类水质比重")
+        #expect(rivers.map(\.label) == ["81.0", "88.6"])
+        #expect(rivers.count == 2 && rivers[0].y - rivers[1].y > 3 * ReportHTMLRenderer.tickLineHeight)
+    }
+
     @Test func htmlEscapesEverythingFromData() {
         let html = runQuality(Self.base + ["--province", "national", "--format", "html"]).stdout
         #expect(!html.contains("<script>"))

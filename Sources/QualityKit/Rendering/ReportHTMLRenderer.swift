@@ -22,7 +22,7 @@ enum ReportHTMLRenderer {
         h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:2px solid #ddd;padding-bottom:.2em}
         .meta{color:#555;margin:.2em 0}.summary{font-weight:bold;margin:.6em 0}
         table{border-collapse:collapse;width:100%;margin:.6em 0;font-size:.92em}th,td{border:1px solid #ddd;padding:.35em .5em;vertical-align:top;text-align:left}
-        th{background:#f4f4f4}.st{white-space:nowrap;font-weight:bold}
+        th{background:#f4f4f4}.results th{white-space:nowrap}.st{white-space:nowrap;font-weight:bold}
         .met,.on_track{color:#1b7a2f}.not_met,.off_track{color:#b3261e}.no_data,.insufficient_data{color:#8a6d00}.qualitative{color:#555}
         .ctx{color:#555;font-size:.9em}.charts{display:flex;flex-wrap:wrap;gap:1em}.chart{border:1px solid #eee;padding:.4em}
         .chart h3{font-size:.95em;margin:.2em 0}ul.goals{columns:2;font-size:.9em}
@@ -72,7 +72,9 @@ enum ReportHTMLRenderer {
         for (area, results) in groupedByArea(report.results) {
             out += "<h2>\(escape(area.zh + (lang == .en ? " (\(area.en))" : "")))</h2>\n<p class=\"summary\">\(escape(summaryLine(results, lang)))</p>\n"
             let headers = lang == .zh ? ["状态", "年份", "目标", "要求", "实际", "说明"] : ["Status", "Year", "Target", "Condition", "Actual", "Reason"]
-            out += "<table><thead><tr>" + headers.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+            // The headers are single words, kept on one line: a column of dashes ("—", no data) was
+            // squeezed until its header wrapped a character a line.
+            out += "<table class=\"results\"><thead><tr>" + headers.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
             for r in results {
                 var condition = escape(conditionText(r.target, lang))
                 if let c = counterpartText(r, lang) { condition += "<br><span class=\"ctx\">\(escape(c))</span>" }
@@ -110,6 +112,9 @@ enum ReportHTMLRenderer {
         return out + "</div>\n"
     }
 
+    /// The least distance between two tick labels' middles (their font is 10 px).
+    static let tickLineHeight = 12.0
+
     static func chart(_ results: [Attainment], title name: String, lang: Language) -> String {
         let series = results[0].series.compactMap { o in o.value.figure.map { (o.year, $0.doubleValue) } }
         let targetYears = results.map(\.target.year)
@@ -129,8 +134,14 @@ enum ReportHTMLRenderer {
         svg += "<rect x=\"0\" y=\"0\" width=\"\(Int(w))\" height=\"\(Int(h))\" fill=\"#fff\"/>"
         svg += "<line x1=\"\(left)\" y1=\"\(sy(lo))\" x2=\"\(w - right)\" y2=\"\(sy(lo))\" stroke=\"#999\"/>"
         svg += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(sy(lo))\" stroke=\"#999\"/>"
-        for v in [lo + pad, hi - pad] {
-            svg += "<text x=\"\(left - 4)\" y=\"\(sy(v))\" font-size=\"10\" text-anchor=\"end\" dominant-baseline=\"middle\" fill=\"#555\">\(escape(formatDerived(v, places: 1)))</text>"
+        // The lowest and highest values, as ticks: on a narrow span (a forest cover of 63.0 and
+        // 63.1) they are pushed apart to a line's height, so the two labels never overlap.
+        let gap = (h - top - bottom) * (hi - lo - 2 * pad) / (hi - lo)
+        let apart = max(0, Self.tickLineHeight - gap) / 2
+        let ticks = formatDerived(lo + pad, places: 1) == formatDerived(hi - pad, places: 1) ? [(hi - pad, 0.0)] : [(lo + pad, apart), (hi - pad, -apart)]
+        for (v, shift) in ticks {
+            let y = formatDerived(top + (hi - v) / (hi - lo) * (h - top - bottom) + shift, places: 1)
+            svg += "<text x=\"\(left - 4)\" y=\"\(y)\" font-size=\"10\" text-anchor=\"end\" dominant-baseline=\"middle\" fill=\"#555\">\(escape(formatDerived(v, places: 1)))</text>"
         }
         svg += "<text x=\"\(sx(x0))\" y=\"\(Int(h) - 8)\" font-size=\"10\" text-anchor=\"start\" fill=\"#555\">\(Int(x0))</text>"
         svg += "<text x=\"\(sx(x1))\" y=\"\(Int(h) - 8)\" font-size=\"10\" text-anchor=\"end\" fill=\"#555\">\(Int(x1))</text>"
