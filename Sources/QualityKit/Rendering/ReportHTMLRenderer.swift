@@ -128,7 +128,8 @@ enum ReportHTMLRenderer {
         hi += pad
         let w = 340.0, h = 170.0, left = 44.0, right = 12.0, top = 12.0, bottom = 26.0
         func sx(_ y: Double) -> String { formatDerived(left + (y - x0) / (x1 - x0) * (w - left - right), places: 1) }
-        func sy(_ v: Double) -> String { formatDerived(top + (hi - v) / (hi - lo) * (h - top - bottom), places: 1) }
+        func py(_ v: Double) -> Double { top + (hi - v) / (hi - lo) * (h - top - bottom) }
+        func sy(_ v: Double) -> String { formatDerived(py(v), places: 1) }
         var svg = "<div class=\"chart\"><h3>\(escape(name))</h3>"
         svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(h))\" role=\"img\" aria-label=\"\(escape(name))\">"
         svg += "<rect x=\"0\" y=\"0\" width=\"\(Int(w))\" height=\"\(Int(h))\" fill=\"#fff\"/>"
@@ -140,7 +141,7 @@ enum ReportHTMLRenderer {
         let apart = max(0, Self.tickLineHeight - gap) / 2
         let ticks = formatDerived(lo + pad, places: 1) == formatDerived(hi - pad, places: 1) ? [(hi - pad, 0.0)] : [(lo + pad, apart), (hi - pad, -apart)]
         for (v, shift) in ticks {
-            let y = formatDerived(top + (hi - v) / (hi - lo) * (h - top - bottom) + shift, places: 1)
+            let y = formatDerived(py(v) + shift, places: 1)
             svg += "<text x=\"\(left - 4)\" y=\"\(y)\" font-size=\"10\" text-anchor=\"end\" dominant-baseline=\"middle\" fill=\"#555\">\(escape(formatDerived(v, places: 1)))</text>"
         }
         svg += "<text x=\"\(sx(x0))\" y=\"\(Int(h) - 8)\" font-size=\"10\" text-anchor=\"start\" fill=\"#555\">\(Int(x0))</text>"
