@@ -61,6 +61,34 @@ import Testing
         #expect(rivers.count == 2 && rivers[0].y - rivers[1].y > 3 * ReportHTMLRenderer.tickLineHeight)
     }
 
+    /// Jiangxi's forest cover runs at 63.1 just above its target of 63: the target's label
+    /// goes under its line, where the series is not; a series below a target leaves it above.
+    @Test func chartTargetLabelKeepsClearOfTheSeries() throws {
+        let html = runQuality(["report", "--province", "jiangxi", "--format", "html", "--lang", "zh"]).stdout
+        func chart(_ name: String) throws -> (labelY: Double, dy: Double, lineY: [Double]) {
+            let start = try #require(html.range(of: "aria-label=\"\(name)\""))
+            let after = html[start.upperBound...]
+            let svg = String(after[..<(after.range(of: "</svg>")?.lowerBound ?? after.endIndex)])
+            let label = try #require(svg.firstMatch(of: try Regex(##"<text x="[0-9.]+" y="([0-9.]+)" dx="2" dy="(-?[0-9]+)""##)))
+            let points = try #require(svg.firstMatch(of: try Regex(##"<polyline points="([^"]+)""##)))
+            let ys = String(points.output[1].substring!).split(separator: " ").map { Double($0.split(separator: ",")[1])! }
+            return (Double(label.output[1].substring!)!, Double(label.output[2].substring!)!, ys)
+        }
+        let forest = try chart("森林覆盖率")
+        #expect(forest.dy == 12)
+        #expect(forest.lineY.allSatisfy { $0 < forest.labelY })
+        let rivers = try chart("主要河流监测断面Ⅰ-Ⅲ类水质比重")
+        #expect(rivers.dy == -4)
+
+        let flat = [(x: 50.0, y: 72.0), (x: 300.0, y: 72.0)]
+        #expect(ReportHTMLRenderer.crosses(flat, band: 70...82, over: 60...200))
+        #expect(!ReportHTMLRenderer.crosses(flat, band: 86...98, over: 60...200))
+        // A steep segment crosses a band between its dots.
+        let steep = [(x: 50.0, y: 140.0), (x: 60.0, y: 10.0)]
+        #expect(ReportHTMLRenderer.crosses(steep, band: 70...82, over: 54...56))
+        #expect(!ReportHTMLRenderer.crosses(steep, band: 70...82, over: 100...200))
+    }
+
     @Test func htmlEscapesEverythingFromData() {
         let html = runQuality(Self.base + ["--province", "national", "--format", "html"]).stdout
         #expect(!html.contains("<script>"))

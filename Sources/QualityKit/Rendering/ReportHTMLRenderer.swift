@@ -146,12 +146,20 @@ enum ReportHTMLRenderer {
         }
         svg += "<text x=\"\(sx(x0))\" y=\"\(Int(h) - 8)\" font-size=\"10\" text-anchor=\"start\" fill=\"#555\">\(Int(x0))</text>"
         svg += "<text x=\"\(sx(x1))\" y=\"\(Int(h) - 8)\" font-size=\"10\" text-anchor=\"end\" fill=\"#555\">\(Int(x1))</text>"
+        let drawn = series.map { (x: left + (Double($0.0) - x0) / (x1 - x0) * (w - left - right), y: py($0.1)) }
         for r in results {
             let ty = Double(r.target.year)
             svg += "<line x1=\"\(sx(ty))\" y1=\"\(top)\" x2=\"\(sx(ty))\" y2=\"\(sy(lo))\" stroke=\"#b3261e\" stroke-dasharray=\"2,3\"/>"
             if let v = r.target.value?.doubleValue {
-                svg += "<line x1=\"\(sx(Double(r.target.windowStart - 1)))\" y1=\"\(sy(v))\" x2=\"\(sx(ty))\" y2=\"\(sy(v))\" stroke=\"#b3261e\" stroke-dasharray=\"6,3\"/>"
-                svg += "<text x=\"\(sx(Double(r.target.windowStart - 1)))\" y=\"\(sy(v))\" dx=\"2\" dy=\"-4\" font-size=\"10\" text-anchor=\"start\" fill=\"#b3261e\">\(escape("\(r.target.year) \(conditionText(r.target, lang))"))</text>"
+                let label = "\(r.target.year) \(conditionText(r.target, lang))"
+                let start = Double(r.target.windowStart - 1)
+                // Above its line, unless the series runs through that place and not below it.
+                let x = left + (start - x0) / (x1 - x0) * (w - left - right) + 2
+                let span = x...(x + Double(displayWidth(label)) * Self.labelWidthPerColumn)
+                let above = (py(v) - 14)...(py(v) - 2), below = (py(v) + 2)...(py(v) + 14)
+                let under = crosses(drawn, band: above, over: span) && !crosses(drawn, band: below, over: span) && below.upperBound <= h - bottom
+                svg += "<line x1=\"\(sx(start))\" y1=\"\(sy(v))\" x2=\"\(sx(ty))\" y2=\"\(sy(v))\" stroke=\"#b3261e\" stroke-dasharray=\"6,3\"/>"
+                svg += "<text x=\"\(sx(start))\" y=\"\(sy(v))\" dx=\"2\" dy=\"\(under ? 12 : -4)\" font-size=\"10\" text-anchor=\"start\" fill=\"#b3261e\">\(escape(label))</text>"
             }
         }
         let points = series.map { "\(sx(Double($0.0))),\(sy($0.1))" }.joined(separator: " ")
@@ -161,6 +169,23 @@ enum ReportHTMLRenderer {
         }
         svg += "</svg></div>\n"
         return svg
+    }
+
+    /// About how wide a column of 10 px text is (a Chinese character takes two columns).
+    static let labelWidthPerColumn = 5.6
+
+    /// Whether the series as drawn (its line, 2 px, and its dots, 3 px) enters `band`
+    /// anywhere between the ends of `over`.
+    static func crosses(_ points: [(x: Double, y: Double)], band: ClosedRange<Double>, over: ClosedRange<Double>) -> Bool {
+        let reach = (band.lowerBound - 3)...(band.upperBound + 3)
+        if points.contains(where: { over.contains($0.x) && reach.contains($0.y) }) { return true }
+        for (a, b) in zip(points, points.dropFirst()) where a.x < over.upperBound && b.x > over.lowerBound {
+            // The segment's y over the part of it inside `over` lies between its ends' there.
+            func y(at x: Double) -> Double { a.y + (b.y - a.y) * (min(max(x, a.x), b.x) - a.x) / (b.x - a.x) }
+            let ends = [y(at: over.lowerBound), y(at: over.upperBound)]
+            if ends.min()! <= reach.upperBound && ends.max()! >= reach.lowerBound { return true }
+        }
+        return false
     }
 
     static func matrix(_ doc: ReportDocument, lang: Language) -> String {
