@@ -20,25 +20,31 @@ def ratio(a, b, key="median"):
     return a[key] / b[key]
 
 rows = []
-def goal(label, value, target, better="≤"):
+def goal(label, value, target, better="≤", stated=True):
+    """A row against a goal. `stated=False`: the issue states this bound for another panel
+    size or peer; the row is a comparison, marked ¹, and never a miss."""
     if value is None:
         rows.append((label, "skipped", f"{better} {target}", "—"))
     else:
         ok = value <= target if better == "≤" else value >= target
-        rows.append((label, f"{value:.3f}", f"{better} {target}", "met" if ok else "MISSED"))
+        result = ("met" if ok else "MISSED") if stated else ("within ¹" if ok else "over ¹")
+        rows.append((label, f"{value:.3f}", f"{better} {target}", result))
 
+# The goals are stated for the 2.6M panel, against DuckDB (and frictionless, daff); the same
+# bounds at 100k and 10M, and against polars, are shown for comparison (¹).
 for n in sizes:
     s = f"{n // 1000}k" if n < 1_000_000 else f"{n / 1e6:g}M"
-    goal(f"check ÷ DuckDB read+aggregate, {s}", ratio(f"check-{n}", f"duckdb-report-{n}"), 0.8)
-    goal(f"check peak memory ÷ DuckDB's, {s}", ratio(f"check-{n}", f"duckdb-report-{n}", "rss_mb"), 0.25)
-    goal(f"report --by region ÷ DuckDB, {s}", ratio(f"report-{n}", f"duckdb-report-{n}"), 1.0)
-    goal(f"report --by region ÷ polars, {s}", ratio(f"report-{n}", f"polars-report-{n}"), 1.0)
-    goal(f"diff ÷ DuckDB full-outer-join diff, {s}", ratio(f"diff-{n}", f"duckdb-diff-{n}"), 1.5)
-    goal(f"diff ÷ polars join diff, {s}", ratio(f"diff-{n}", f"polars-diff-{n}"), 1.5)
+    at = n == 2600000
+    goal(f"check ÷ DuckDB read+aggregate, {s}", ratio(f"check-{n}", f"duckdb-report-{n}"), 0.8, stated=at)
+    goal(f"check peak memory ÷ DuckDB's, {s}", ratio(f"check-{n}", f"duckdb-report-{n}", "rss_mb"), 0.25, stated=at)
+    goal(f"report --by region ÷ DuckDB, {s}", ratio(f"report-{n}", f"duckdb-report-{n}"), 1.0, stated=at)
+    goal(f"report --by region ÷ polars, {s}", ratio(f"report-{n}", f"polars-report-{n}"), 1.0, stated=False)
+    goal(f"diff ÷ DuckDB full-outer-join diff, {s}", ratio(f"diff-{n}", f"duckdb-diff-{n}"), 1.5, stated=at)
+    goal(f"diff ÷ polars join diff, {s}", ratio(f"diff-{n}", f"polars-diff-{n}"), 1.5, stated=False)
     floor = ratio(f"check-{n}", f"wc-{n}")
     rows.append((f"check ÷ wc -l (the floor, no goal), {s}", f"{floor:.1f}" if floor else "skipped", "—", "—"))
-    goal(f"GB18030 check ÷ UTF-8 check, {s}", ratio(f"check-gb-{n}", f"check-{n}"), 2.0)
-    goal(f"check ÷ frictionless validate, {s}", ratio(f"check-{n}", f"frictionless-{n}"), 0.01)
+    goal(f"GB18030 check ÷ UTF-8 check, {s}", ratio(f"check-gb-{n}", f"check-{n}"), 2.0, stated=at)
+    goal(f"check ÷ frictionless validate, {s}", ratio(f"check-{n}", f"frictionless-{n}"), 0.01, stated=at)
 goal("diff ÷ daff, 100k pair", ratio("diff-100000", "daff-100000"), 0.01)
 r = t("report-jiangxi")
 rows.append(("report --province jiangxi, embedded data (s)", f"{r['median']:.3f}" if r else "skipped", "≤ 0.020", ("met" if r and r["median"] <= 0.02 else "MISSED") if r else "—"))
@@ -93,6 +99,7 @@ md = ["# Benchmarks", "",
       "virtual environment by the script. Times are whole processes after one warm-up run: median (min, max); the jobs of one panel size take turns, one run each per round, so a drift in the machine's speed falls on quality and its peers alike; the 2.6M and 10M jobs share their rounds, and a growth from 2.6M to 10M is the median over the rounds of each round's own.",
       "", "## Ratios against the goals", "", "| ratio | measured | goal | result |", "|---|---:|---:|---|"]
 md += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+md += ["", "¹ Not a goal: the issue states this bound for the 2.6M panel against DuckDB; the same bound at another size, or against polars, is shown for comparison. At 10M, the goal is that each ratio holds within 20% (the rows \"at 10M ÷ at 2.6M\")."]
 md += ["", "## Every timing", "", "| job | median wall time | peak RSS | command |", "|---|---|---:|---|"]
 for name, r in results.items():
     rss = f"{r['rss_mb']:.0f} MB" if "rss_mb" in r else "—"
