@@ -348,3 +348,73 @@ func brief(_ m: QualityKit.Measurement) -> String {
         #expect(reader.errorCount == 1)
     }
 }
+
+/// A directory named on the command line stands for the measurement files under it.
+@Suite struct DirectoryInputTests {
+    /// A fresh directory holding `files` (relative path → contents), removed after `body`.
+    func withDirectory(_ files: [String: String], _ body: (String) throws -> Void) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("quality-dir-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for (path, text) in files {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: false, encoding: .utf8)
+        }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        try body(root.path)
+    }
+
+    static let data: [String: String] = [
+        "z.csv": "indicator,region,year,value,source\nforest_coverage,jiangxi,2015,163,林业局\nforest_coverage,jiangxi,2016,63.1,林业局\n",
+        "a/y.TSV": "indicator\tregion\tyear\tvalue\tsource\nforest_coverage\tjiangxi\t2016\t63.1\t林业局\n",
+        // Never read: hidden, or not a measurement file's name.
+        ".git/hidden.csv": "indicator,region,year,value\nnot_an_indicator,nowhere,1800,x\n",
+        "notes.txt": "not a table\n",
+    ]
+
+    @Test func checksEveryMeasurementFileInPathOrder() throws {
+        try withDirectory(Self.data) { dir in
+            // The empty directory first: the files after it are still the ones read again for the repeat's first line.
+            let result = runQuality(["check", dir + "/empty", dir + "/"])
+            #expect(result.status == .failure)
+            #expect(result.stdout == """
+                \(dir)/empty: error: [Q100] no measurement files (.csv, .json, .tsv) in this directory; name other files one by one
+                \(dir)/z.csv:2:30: error: [Q205] value '163' is out of range: a rate must be from 0 to 100
+                \(dir)/z.csv:3:30: warning: [Q302] 'forest_coverage', jiangxi, 2016 is given again with the same value, first at \(dir)/a/y.TSV:2
+
+                """)
+            #expect(result.stderr == "quality check: 3 files, 3 rows; 2 errors, 1 warning\n")
+            // Without the empty one, the answer is errors found, not unreadable input; the
+            // repeat's first line is found by reading the files again (two passes).
+            let files = runQuality(["check", dir])
+            #expect(files.status == .problems)
+            #expect(files.stdout == result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n"))
+        }
+    }
+
+    @Test func listsOnlyDirectories() throws {
+        try withDirectory(Self.data) { dir in
+            let listing = try #require(DirectoryListing.of(dir))
+            #expect(listing.files == [dir + "/a/y.TSV", dir + "/z.csv"])
+            #expect(listing.problems.isEmpty)
+            #expect(DirectoryListing.of(dir + "/z.csv") == nil)
+            #expect(DirectoryListing.of(dir + "/missing") == nil)
+            #expect(DirectoryListing.of("-") == nil)
+            // Shown as named, looked for where it lies.
+            #expect(DirectoryListing.of("data", at: dir + "/a")?.files == ["data/y.TSV"])
+        }
+    }
+
+    @Test func diffsTwoEditionsSpreadOverFiles() throws {
+        let old = try String(contentsOfFile: fixture("edition-2023.csv"), encoding: .utf8)
+        let new = try String(contentsOfFile: fixture("edition-2024.csv"), encoding: .utf8)
+        try withDirectory(["2023/national.csv": old, "2024/national.csv": new]) { dir in
+            let byFiles = runQuality(["diff", "--format", "json", "edition-2023.csv", "edition-2024.csv"])
+            let byDirectories = runQuality(["diff", "--format", "json", dir + "/2023", dir + "/2024"])
+            #expect(byDirectories.status == .problems)
+            #expect(byFiles.stdout.contains("\"added\""))
+            #expect(byDirectories.stdout.replacingOccurrences(of: dir + "/2023", with: "edition-2023.csv")
+                .replacingOccurrences(of: dir + "/2024", with: "edition-2024.csv") == byFiles.stdout)
+        }
+    }
+}

@@ -11,10 +11,11 @@ enum CheckCommand {
             OptionSpec(name: "--input-format", value: "F", help: "csv, tsv or json; default: from the name and content"),
             OptionSpec(name: "--verbose", value: nil, help: "say each file's encoding, layout and row count on stderr"),
         ],
-        positionalName: "FILE (a path, or - for standard input)", minPositionals: 1, maxPositionals: Int.max,
+        positionalName: "FILE (a path, a directory: its .csv, .tsv and .json files at any depth, or - for standard input)", minPositionals: 1, maxPositionals: Int.max,
         examples: [
             "quality check data/2024.csv",
             "quality check --strict --format github Data/measurements/*.csv",
+            "quality check data/",
             "quality check --encoding gbk --province jiangxi 江西统计.csv",
         ])
 
@@ -69,23 +70,48 @@ struct ReadingOptions {
 
     /// Reads every file through one reader (so duplicates are found across files),
     /// handing each measurement to `sink`; true when a file could not be read at all.
+    /// A directory stands for the measurement files under it (`DirectoryListing`).
     static func read(_ paths: [String], options: ReadingOptions, context: CLIContext, catalog: Catalog, sink: ((Measurement) -> Void)?) -> (MeasurementReader, Bool) {
+        // Each entry: a file to read, or a named path that gave none, with why.
+        var entries: [(path: String, problem: String?)] = []
+        for path in paths {
+            guard let listing = context.listDirectory(path) else {
+                entries.append((path, nil))
+                continue
+            }
+            entries += listing.problems.map { ($0.path, "cannot read the directory: \($0.reason)") }
+            entries += listing.files.map { ($0, nil) }
+            if listing.files.isEmpty, listing.problems.isEmpty {
+                let kinds = DirectoryListing.extensions.sorted().map { "." + $0 }.joined(separator: ", ")
+                entries.append((path, "no measurement files (\(kinds)) in this directory; name other files one by one"))
+            }
+        }
         var readerOptions = options.reader
         // Without a sink nothing waits on a row's verdict, so duplicates can be settled at the end.
-        if sink == nil, readerOptions.duplicateSearch == .exact, paths.allSatisfy(context.canReopen) { readerOptions.duplicateSearch = .twoPass }
+        if sink == nil, readerOptions.duplicateSearch == .exact, entries.allSatisfy({ $0.problem == nil && context.canReopen($0.path) }) {
+            readerOptions.duplicateSearch = .twoPass
+        }
         let reader = MeasurementReader(catalog: catalog, options: readerOptions)
         var unreadable = false
-        for path in paths {
+        /// What cannot be read is listed as a file with its error: every named path appears in the results.
+        func unread(_ path: String, _ problem: String) {
+            unreadable = true
+            reader.report(.error, .emptyFile, SourceLocation(file: path), problem)
+            reader.noteUnreadable(path)
+        }
+        for (path, problem) in entries {
+            if let problem {
+                unread(path, problem)
+                continue
+            }
             do {
                 let raw = try context.open(path)
                 if reader.read(path: path, from: raw, sink: sink).unreadable { unreadable = true }
             } catch {
-                unreadable = true
-                reader.report(.error, .emptyFile, SourceLocation(file: path), "cannot read the file: \((error as? ReadFailure)?.reason ?? String(describing: error))")
-                reader.noteUnreadable(path)
+                unread(path, "cannot read the file: \((error as? ReadFailure)?.reason ?? String(describing: error))")
             }
         }
-        reader.resolveDuplicates { try context.open(paths[$0]) }
+        reader.resolveDuplicates { try context.open(entries[$0].path) }
         return (reader, unreadable)
     }
 

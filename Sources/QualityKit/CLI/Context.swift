@@ -21,6 +21,8 @@ public struct CLIContext: Sendable {
     public var open: @Sendable (String) throws -> ChunkReader
     /// True when `open` can open the path again and get the same bytes (a regular file).
     public var canReopen: @Sendable (String) -> Bool
+    /// The measurement files under a path that is a directory; nil for any other path.
+    public var listDirectory: @Sendable (String) -> DirectoryListing?
     /// Writes a whole file (for `--output` and the GitHub step summary).
     public var writeFile: @Sendable (String, String, Bool) throws -> Void
     /// Writes a file's bytes exactly, appending when asked (for `convert` in another
@@ -40,6 +42,7 @@ public struct CLIContext: Sendable {
         writeData: (@Sendable (Stream, UnsafeBufferPointer<UInt8>) -> Void)? = nil,
         open: @escaping @Sendable (String) throws -> ChunkReader = { try FileChunkReader(path: $0) },
         canReopen: @escaping @Sendable (String) -> Bool = FileChunkReader.isRegularFile,
+        listDirectory: @escaping @Sendable (String) -> DirectoryListing? = { DirectoryListing.of($0) },
         writeFile: @escaping @Sendable (String, String, Bool) throws -> Void = CLIContext.writeToDisk,
         writeBytes: @escaping @Sendable (String, UnsafeBufferPointer<UInt8>, Bool) throws -> Void = CLIContext.writeToDisk,
         keepUntilExit: @escaping @Sendable (any Sendable) -> Void = { _ in }
@@ -51,6 +54,7 @@ public struct CLIContext: Sendable {
         self.writeData = writeData ?? { stream, bytes in write(stream, String(decoding: bytes, as: UTF8.self)) }
         self.open = open
         self.canReopen = canReopen
+        self.listDirectory = listDirectory
         self.writeFile = writeFile
         self.writeBytes = writeBytes
         self.keepUntilExit = keepUntilExit

@@ -13,7 +13,7 @@ enum DiffCommand {
             CommonOptions.encodingOption,
             OptionSpec(name: "--git", value: nil, help: "take git's seven external-diff arguments (path old-file old-hex old-mode new-file new-hex new-mode)"),
         ],
-        positionalName: "OLD and NEW", minPositionals: 2, maxPositionals: 7,
+        positionalName: "OLD and NEW (files, or directories: an edition in several files)", minPositionals: 2, maxPositionals: 7,
         examples: [
             "quality diff figures-2023.csv figures-2024.csv",
             "quality diff --format json --tolerance 0.05 old.xlsx.csv new.csv",
@@ -41,7 +41,7 @@ enum DiffCommand {
             guard p.count == 7 else { throw UsageError(message: "--git takes git's 7 external-diff arguments; got \(p.count)", command: spec.name) }
             (oldPath, newPath, oldLabel, newLabel) = (p[1], p[4], "a/" + p[0], "b/" + p[0])
         } else {
-            guard p.count == 2 else { throw UsageError(message: "diff takes two files, OLD and NEW; got \(p.count)", command: spec.name) }
+            guard p.count == 2 else { throw UsageError(message: "diff takes two editions, OLD and NEW (files or directories); got \(p.count)", command: spec.name) }
             (oldPath, newPath, oldLabel, newLabel) = (p[0], p[1], p[0], p[1])
         }
         if oldPath == "-", newPath == "-" {

@@ -9,7 +9,7 @@ enum ReportCommand {
             OptionSpec(name: "--plan", value: "P", help: "only targets of plan P: national-2011, jiangxi-2011, national-2023"),
             OptionSpec(name: "--year", value: "Y", help: "only targets for year Y"),
             OptionSpec(name: "--as-of", value: "Y", help: "judge as of year Y (default: the latest year in the data; never the clock)"),
-            OptionSpec(name: "--data", value: "FILE...", greedy: true, help: "measurement files (CSV, TSV, JSON; - for stdin); default: the official figures built in"),
+            OptionSpec(name: "--data", value: "FILE...", greedy: true, help: "measurement files or directories of them (CSV, TSV, JSON; - for stdin); default: the official figures built in"),
             OptionSpec(name: "--format", value: "F", help: "table (default), markdown, json, csv or html"),
             CommonOptions.languageOption,
             OptionSpec(name: "--tolerance", value: "X", help: "tolerance of 左右 targets (default 1 point)"),

@@ -26,7 +26,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
     /// What the code is about, for the README table and `quality help codes`.
     public var summary: String {
         switch self {
-        case .emptyFile: "the file is empty or has no header row"
+        case .emptyFile: "the file cannot be read, is empty or has no header row; a directory holds no measurement file"
         case .badHeader: "the header lacks a required column, names one twice, or fits no layout"
         case .unterminatedQuote: "a quoted field is never closed (reported where it opens)"
         case .textAfterQuote: "text follows the closing quote of a field"
