@@ -89,6 +89,18 @@ import Testing
         #expect(!ReportHTMLRenderer.crosses(steep, band: 70...82, over: 100...200))
     }
 
+    /// A matrix of regions is as wide as its targets are many: it scrolls in its own box
+    /// (the page keeps its width), with a row per region in rank order.
+    @Test func htmlMatrixScrollsInItsOwnBox() throws {
+        let html = runQuality(["report", "--data", "county-panel.csv", "--by", "region", "--format", "html", "--lang", "zh"]).stdout
+        let start = try #require(html.range(of: "<div class=\"wide\"><table class=\"matrix\">"))
+        let box = html[start.lowerBound...]
+        let end = try #require(box.range(of: "</table></div>"))
+        let rows = box[..<end.lowerBound].components(separatedBy: "<tr><td>").dropFirst().map { $0.prefix { $0 != "<" } }
+        #expect(rows == ["1", "2"])
+        #expect(html.contains(".wide{overflow-x:auto}"))
+    }
+
     @Test func htmlEscapesEverythingFromData() {
         let html = runQuality(Self.base + ["--province", "national", "--format", "html"]).stdout
         #expect(!html.contains("<script>"))

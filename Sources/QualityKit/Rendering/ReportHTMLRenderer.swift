@@ -26,6 +26,9 @@ enum ReportHTMLRenderer {
         .met,.on_track{color:#1b7a2f}.not_met,.off_track{color:#b3261e}.no_data,.insufficient_data{color:#8a6d00}.qualitative{color:#555}
         .ctx{color:#555;font-size:.9em}.charts{display:flex;flex-wrap:wrap;gap:1em}.chart{border:1px solid #eee;padding:.4em}
         .chart h3{font-size:.95em;margin:.2em 0}ul.goals{columns:2;font-size:.9em}
+        .wide{overflow-x:auto}.matrix th{min-width:6em}.matrix th:nth-child(-n+3),.matrix td:nth-child(-n+3){white-space:nowrap;min-width:0}
+        .matrix td:nth-child(2),.matrix th:nth-child(2){position:sticky;left:0;background:#fff}.matrix th:nth-child(2){background:#f4f4f4}
+        @media print{.wide{overflow:visible}}
         """
 
     static func render(_ doc: ReportDocument, lang: Language) -> String {
@@ -192,7 +195,9 @@ enum ReportHTMLRenderer {
         var out = "<h1>\(escape(lang.pick("各地区目标达标矩阵", "Targets by region")))</h1>\n"
         out += "<p class=\"meta\">\(escape(lang.pick("数据截至 \(doc.asOf.map(String.init) ?? "—") 年", "Data as of \(doc.asOf.map(String.init) ?? "—")")))</p>\n"
         let targets = matrixTargets(doc)
-        out += "<table><thead><tr><th>\(escape(lang.pick("排名", "Rank")))</th><th>\(escape(lang.pick("地区", "Region")))</th><th>\(escape(lang.pick("落后", "Lagging")))</th>"
+        // A matrix of many targets is wider than the page: it scrolls in its own box, the
+        // region's name kept in view; rank, region and lag stay on one line.
+        out += "<div class=\"wide\"><table class=\"matrix\"><thead><tr><th>\(escape(lang.pick("排名", "Rank")))</th><th>\(escape(lang.pick("地区", "Region")))</th><th>\(escape(lang.pick("落后", "Lagging")))</th>"
         out += targets.map { "<th title=\"\(escape($0.text))\">\($0.year) \(escape($0.name))</th>" }.joined() + "</tr></thead><tbody>\n"
         for (i, report) in rankedRegions(doc).enumerated() {
             out += "<tr><td>\(i + 1)</td><td>\(escape(doc.regionName(report.region, lang)))</td><td>\(report.lagging)</td>"
@@ -205,6 +210,6 @@ enum ReportHTMLRenderer {
             }
             out += "</tr>\n"
         }
-        return out + "</tbody></table>\n"
+        return out + "</tbody></table></div>\n"
     }
 }
