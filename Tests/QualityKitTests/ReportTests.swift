@@ -101,6 +101,47 @@ import Testing
         #expect(html.contains(".wide{overflow-x:auto}"))
     }
 
+    /// A matrix wider than the terminal is shown in blocks of targets, one under another,
+    /// each with the regions' rank, name and lag; the legend's labels line up.
+    @Test func textMatrixFitsTheTerminal() {
+        var csv = "indicator,region,year,value,source\n"
+        for region in ["360102", "360121"] {
+            for (indicator, value) in [("agri_standardization_rate", "40"), ("farm_product_pass_rate", "97"), ("provincial_spot_check_pass_rate", "80"),
+                                       ("jiangxi_famous_brand_products", "10"), ("forest_coverage", "60"), ("river_section_grade3_share", "82")] {
+                csv += "\(indicator),\(region),2015,\(value),统计局\n"
+            }
+        }
+        let result = runQuality(["report", "--data", "-", "--by", "region", "--year", "2015", "--lang", "zh"], environment: ["COLUMNS": "40"], stdin: Array(csv.utf8))
+        #expect(result.stdout.hasPrefix("""
+            各地区目标达标矩阵 · 数据截至 2015 年
+
+            排名  地区           落后  T1  T2  T3
+            ────  ─────────────  ────  ──  ──  ──
+               1  江西 · 360102     3  ✓   ✓   ✗
+               2  江西 · 360121     3  ✓   ✓   ✗
+
+            排名  地区           落后  T4  T5  T6
+            ────  ─────────────  ────  ──  ──  ──
+               1  江西 · 360102     3  ✗   ✓   ✗
+               2  江西 · 360121     3  ✗   ✓   ✗
+
+            T1  2015 农业标准化生产普及率 > 30%
+
+            """))
+        // The tables and the legend fit (the symbols' key is one line of its own).
+        #expect(result.stdout.split(separator: "\n").filter { !$0.hasPrefix("✓") }.allSatisfy { displayWidth(String($0)) <= 40 })
+        #expect(result.stdout.contains("""
+            T2  2015 主要农产品质量安全抽检合格率 ≥
+                96%（连续两年）
+
+            """))
+        // Ten targets and more: the labels are padded to the widest.
+        let labels = (1...22).map { "T\($0)" }
+        #expect(ReportTextRenderer.matrixBlocks(fixedWidth: 35, labels: labels, width: 120) == [0..<19, 19..<22])
+        #expect(ReportTextRenderer.matrixBlocks(fixedWidth: 200, labels: ["T1", "T2"], width: 120) == [0..<1, 1..<2])
+        #expect(ReportTextRenderer.matrixBlocks(fixedWidth: 35, labels: [], width: 120) == [0..<0])
+    }
+
     @Test func htmlEscapesEverythingFromData() {
         let html = runQuality(Self.base + ["--province", "national", "--format", "html"]).stdout
         #expect(!html.contains("<script>"))

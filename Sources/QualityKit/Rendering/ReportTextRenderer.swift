@@ -1,7 +1,7 @@
 /// The terminal report: aligned by display width, wrapped, coloured only when allowed.
 enum ReportTextRenderer {
     static func render(_ doc: ReportDocument, lang: Language, color: Bool, width: Int) -> String {
-        if doc.byRegion { return matrix(doc, lang: lang, color: color) }
+        if doc.byRegion { return matrix(doc, lang: lang, color: color, width: width) }
         var out = ""
         for report in doc.regions {
             out += region(report, doc, lang: lang, color: color, width: width)
@@ -82,27 +82,57 @@ enum ReportTextRenderer {
         return out
     }
 
-    /// Regions × targets, with the regions that lag most first.
-    static func matrix(_ doc: ReportDocument, lang: Language, color: Bool) -> String {
+    /// Regions × targets, with the regions that lag most first. Wider than `width`, the
+    /// targets are shown in blocks one under another, each with the regions' rank and name.
+    static func matrix(_ doc: ReportDocument, lang: Language, color: Bool, width: Int) -> String {
         var out = lang.pick("各地区目标达标矩阵 · 数据截至 \(doc.asOf.map(String.init) ?? "—") 年\n\n", "Targets by region · data as of \(doc.asOf.map(String.init) ?? "—")\n\n")
         let targets = matrixTargets(doc)
-        var table = TextTable(
-            headers: [lang.pick("排名", "rank"), lang.pick("地区", "region"), lang.pick("落后", "lagging")] + targets.indices.map { "T\($0 + 1)" },
-            alignments: [.right, .left, .right] + targets.map { _ in .left })
-        for (rank, report) in rankedRegions(doc).enumerated() {
-            var row = [String(rank + 1), doc.regionName(report.region, lang), String(report.lagging)]
-            for t in targets {
-                row.append(report.results.first { $0.target.id == t.id }.map { symbol($0.status) } ?? "")
-            }
-            table.add(row)
+        let labels = targets.indices.map { "T\($0 + 1)" }
+        let ranked = rankedRegions(doc)
+        let fixed = [
+            [lang.pick("排名", "rank")] + ranked.indices.map { String($0 + 1) },
+            [lang.pick("地区", "region")] + ranked.map { doc.regionName($0.region, lang) },
+            [lang.pick("落后", "lagging")] + ranked.map { String($0.lagging) },
+        ]
+        let symbols = ranked.map { report in
+            targets.map { t in report.results.first { $0.target.id == t.id }.map { symbol($0.status) } ?? "" }
         }
-        out += table.render(colorHeader: color)
+        for block in matrixBlocks(fixedWidth: fixed.reduce(0) { $0 + ($1.map(displayWidth).max() ?? 0) + 2 }, labels: labels, width: width) {
+            if block.lowerBound > 0 { out += "\n" }
+            var table = TextTable(headers: fixed.map { $0[0] } + labels[block], alignments: [.right, .left, .right] + block.map { _ in .left })
+            for (i, row) in symbols.enumerated() { table.add(fixed.map { $0[i + 1] } + row[block]) }
+            out += table.render(colorHeader: color)
+        }
         out += "\n"
+        let labelWidth = labels.last.map(displayWidth) ?? 0
+        // Each target on its lines, wrapped under its text, not under its label.
+        let indent = String(repeating: " ", count: labelWidth + 2)
         for (i, t) in targets.enumerated() {
-            out += "T\(i + 1)  \(t.year) \(targetName(t, lang)) \(conditionText(t, lang))\n"
+            let lines = wrap("\(t.year) \(targetName(t, lang)) \(conditionText(t, lang))", width: max(20, width - indent.count))
+            for (k, line) in lines.enumerated() {
+                out += (k == 0 ? labels[i].padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  " : indent) + line + "\n"
+            }
         }
         out += "\n" + lang.pick("✓ 达标  ✗ 未达标  ↗ 按期可达  ↘ 进度滞后  ? 无数据/数据不足", "✓ met  ✗ not met  ↗ on track  ↘ off track  ? no or insufficient data") + "\n"
         return out + footer(doc, lang: lang)
+    }
+
+    /// The target columns cut into runs that fit `width` beside the fixed columns (at least one a run).
+    static func matrixBlocks(fixedWidth: Int, labels: [String], width: Int) -> [Range<Int>] {
+        var blocks: [Range<Int>] = []
+        var start = 0
+        var used = fixedWidth
+        for (i, label) in labels.enumerated() {
+            let column = displayWidth(label) + 2
+            if i > start, used + column - 2 > width {
+                blocks.append(start..<i)
+                start = i
+                used = fixedWidth
+            }
+            used += column
+        }
+        if start < labels.count || labels.isEmpty { blocks.append(start..<labels.count) }
+        return blocks
     }
 
     static func symbol(_ s: AttainmentStatus) -> String {
