@@ -119,6 +119,23 @@ import Testing
         #expect(diff.added.isEmpty && diff.removed.isEmpty && diff.changed.isEmpty)
     }
 
+    /// A county is named as the report names it: its province, the name the data gave
+    /// beside its code (the new edition's), and the code.
+    @Test func countiesAreNamedAsTheDataNamesThem() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("quality-diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let header = "indicator,region,region_name,year,value,source\n"
+        try (header + "forest_coverage,360121,南昌县,2015,60.1,林业局\nforest_coverage,360102,,2015,50,林业局\n")
+            .write(to: dir.appendingPathComponent("old.csv"), atomically: false, encoding: .utf8)
+        try (header + "forest_coverage,360121,南昌县,2015,60.2,林业局\nforest_coverage,360102,东湖区,2015,51,林业局\n")
+            .write(to: dir.appendingPathComponent("new.csv"), atomically: false, encoding: .utf8)
+        let result = runQuality(["diff", dir.appendingPathComponent("old.csv").path, dir.appendingPathComponent("new.csv").path, "--lang", "zh"])
+        #expect(result.status == .problems)
+        #expect(result.stdout.contains("  ~ 江西 · 东湖区 (360102) 2015: 50% → 51% (+1, +2.00%)  [修订]\n"))
+        #expect(result.stdout.contains("  ~ 江西 · 南昌县 (360121) 2015: 60.1% → 60.2% (+0.1, +0.17%)  [修订]\n"))
+    }
+
     /// The JSON's long lists are written in pieces on both cores; joined, they are the
     /// document one writer writes, byte for byte, at any piece size and with lists empty.
     @Test func jsonInPiecesIsTheJSONWrittenPlainly() throws {

@@ -63,7 +63,9 @@ enum DiffCommand {
         let (old, new) = (loaded[0].0, loaded[1].0)
         context.keepUntilExit(loaded)
         let diff = MeasurementDiff(old: old, new: new, catalog: catalog, tolerance: tolerance, ignoreSource: args.has("--ignore-source"), asOf: asOf)
-        let renderer = DiffRenderer(diff: diff, catalog: catalog, lang: lang, oldLabel: oldLabel, newLabel: newLabel)
+        let renderer = DiffRenderer(
+            diff: diff, catalog: catalog, lang: lang, oldLabel: oldLabel, newLabel: newLabel,
+            regionNames: new.regionNames.merging(old.regionNames) { given, _ in given })
         switch format {
         case "markdown": context.out(renderer.markdown())
         // Streamed as bytes, its long lists written on both cores.

@@ -7,6 +7,8 @@ struct DiffRenderer {
     let lang: Language
     let oldLabel: String
     let newLabel: String
+    /// Names the editions gave beside sub-province codes (the new edition's first).
+    var regionNames: [RegionCode: String] = [:]
 
     func name(_ id: String) -> String {
         catalog.indicator(id)?.name ?? catalog.target(id)?.name ?? id
@@ -14,7 +16,8 @@ struct DiffRenderer {
 
     func region(_ code: RegionCode) -> String {
         if let r = catalog.region(code: code.code) { return lang == .zh ? r.name : r.slug }
-        return String(code.code)
+        // The text and markdown lines are built here, so a name from data is made safe here.
+        return escapingControls(subRegionName(code, given: regionNames[code], catalog: catalog, lang: lang))
     }
 
     func value(_ v: MeasuredValue, _ id: String) -> String {

@@ -15,10 +15,7 @@ public struct ReportDocument: Sendable {
         if let region = catalog.region(code: code.code) {
             return lang == .zh ? region.name : region.nameEn
         }
-        let given = measurements.regionNames[code] ?? ""
-        let province = catalog.province(of: code).map { lang == .zh ? $0.shortName : $0.nameEn } ?? ""
-        let name = given.isEmpty ? String(code.code) : "\(given) (\(code.code))"
-        return province.isEmpty ? name : "\(province) · \(name)"
+        return subRegionName(code, given: measurements.regionNames[code], catalog: catalog, lang: lang)
     }
 
     func plansLine(_ report: RegionReport, _ lang: Language) -> String {
@@ -29,6 +26,14 @@ public struct ReportDocument: Sendable {
             return lang == .zh ? "《\(plan.title)》（\(scope.zh)）" : "\(plan.titleEn) (\(scope.rawValue))"
         }.joined(separator: lang == .zh ? "、" : ", ")
     }
+}
+
+/// A code under a province as people read it, "江西 · 南昌县 (360121)": the province's
+/// short name, the name the data gave beside the code (if any), and the code.
+func subRegionName(_ code: RegionCode, given: String?, catalog: Catalog, lang: Language) -> String {
+    let province = catalog.province(of: code).map { lang == .zh ? $0.shortName : $0.nameEn } ?? ""
+    let name = (given ?? "").isEmpty ? String(code.code) : "\(given!) (\(code.code))"
+    return province.isEmpty ? name : "\(province) · \(name)"
 }
 
 /// "达标 5 · 未达标 2 · 无数据 4": the non-zero counts, in a fixed order.
