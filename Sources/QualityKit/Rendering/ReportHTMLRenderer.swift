@@ -130,7 +130,8 @@ enum ReportHTMLRenderer {
         lo -= pad
         hi += pad
         let w = 340.0, h = 170.0, left = 44.0, right = 12.0, top = 12.0, bottom = 26.0
-        func sx(_ y: Double) -> String { formatDerived(left + (y - x0) / (x1 - x0) * (w - left - right), places: 1) }
+        func px(_ year: Double) -> Double { left + (year - x0) / (x1 - x0) * (w - left - right) }
+        func sx(_ year: Double) -> String { formatDerived(px(year), places: 1) }
         func py(_ v: Double) -> Double { top + (hi - v) / (hi - lo) * (h - top - bottom) }
         func sy(_ v: Double) -> String { formatDerived(py(v), places: 1) }
         var svg = "<div class=\"chart\"><h3>\(escape(name))</h3>"
@@ -149,7 +150,7 @@ enum ReportHTMLRenderer {
         }
         svg += "<text x=\"\(sx(x0))\" y=\"\(Int(h) - 8)\" font-size=\"10\" text-anchor=\"start\" fill=\"#555\">\(Int(x0))</text>"
         svg += "<text x=\"\(sx(x1))\" y=\"\(Int(h) - 8)\" font-size=\"10\" text-anchor=\"end\" fill=\"#555\">\(Int(x1))</text>"
-        let drawn = series.map { (x: left + (Double($0.0) - x0) / (x1 - x0) * (w - left - right), y: py($0.1)) }
+        let drawn = series.map { (x: px(Double($0.0)), y: py($0.1)) }
         for r in results {
             let ty = Double(r.target.year)
             svg += "<line x1=\"\(sx(ty))\" y1=\"\(top)\" x2=\"\(sx(ty))\" y2=\"\(sy(lo))\" stroke=\"#b3261e\" stroke-dasharray=\"2,3\"/>"
@@ -157,7 +158,7 @@ enum ReportHTMLRenderer {
                 let label = "\(r.target.year) \(conditionText(r.target, lang))"
                 let start = Double(r.target.windowStart - 1)
                 // Above its line, unless the series runs through that place and not below it.
-                let x = left + (start - x0) / (x1 - x0) * (w - left - right) + 2
+                let x = px(start) + 2
                 let span = x...(x + Double(displayWidth(label)) * Self.labelWidthPerColumn)
                 let above = (py(v) - 14)...(py(v) - 2), below = (py(v) + 2)...(py(v) + 14)
                 let under = crosses(drawn, band: above, over: span) && !crosses(drawn, band: below, over: span) && below.upperBound <= h - bottom

@@ -32,7 +32,7 @@ public struct ReportDocument: Sendable {
 /// short name, the name the data gave beside the code (if any), and the code.
 func subRegionName(_ code: RegionCode, given: String?, catalog: Catalog, lang: Language) -> String {
     let province = catalog.province(of: code).map { lang == .zh ? $0.shortName : $0.nameEn } ?? ""
-    let name = (given ?? "").isEmpty ? String(code.code) : "\(given!) (\(code.code))"
+    let name = if let given, !given.isEmpty { "\(given) (\(code.code))" } else { String(code.code) }
     return province.isEmpty ? name : "\(province) · \(name)"
 }
 
